@@ -1,0 +1,2 @@
+namespace InverseScaling.Benchmark;
+internal static class Placeholder { }
