@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+
+namespace InverseScaling.Benchmark.Families;
+
+/// <summary>A family of checkpoints of one architecture at several sizes: the contents of <c>family.json</c>.</summary>
+public sealed record FamilyManifest(
+    int SchemaVersion,
+    string Name,
+    string? Description,
+    IReadOnlyList<CheckpointManifest> Checkpoints)
+{
+    public const int CurrentSchemaVersion = 1;
+}
+
+/// <summary>One checkpoint of a family, as listed in <c>family.json</c>. File paths are relative to the manifest.</summary>
+public sealed record CheckpointManifest(
+    string Name,
+    long NonEmbeddingParameters,
+    long Parameters,
+    long? TrainingTokens,
+    double? TrainingFlops,
+    double? ValidationLoss,
+    int MaxContext,
+    BosSpec Bos,
+    CheckpointFiles Files);
+
+/// <summary>What a scorer puts before a context. <c>none</c>: nothing, <see cref="Token"/> only before an empty context; <c>always</c>: <see cref="Token"/> before every context.</summary>
+public sealed record BosSpec(string Policy, string? Token)
+{
+    public const string None = "none";
+    public const string Always = "always";
+}
+
+/// <summary>The files of a checkpoint. The tokenizer is <c>vocab</c>+<c>merges</c>, <c>tokenizerJson</c> or <c>sentencePiece</c>.</summary>
+public sealed record CheckpointFiles(
+    FileRef Onnx,
+    FileRef? Vocab = null,
+    FileRef? Merges = null,
+    FileRef? TokenizerJson = null,
+    FileRef? SentencePiece = null,
+    FileRef? OnnxWithPast = null);
+
+/// <summary>A file and the sha256 (lowercase hex) it must have.</summary>
+public sealed record FileRef(string Path, string? Sha256);
+
+/// <summary>A checkpoint resolved on disk: the manifest entry, the family it belongs to and absolute paths.</summary>
+public sealed record Checkpoint(string Family, CheckpointManifest Manifest, string OnnxPath, string? OnnxWithPastPath, TokenizerFiles Tokenizer)
+{
+    public string Name => Manifest.Name;
+}
+
+/// <summary>Absolute paths of a checkpoint's tokenizer files.</summary>
+public sealed record TokenizerFiles(string? Vocab, string? Merges, string? TokenizerJson, string? SentencePiece);

@@ -1,2 +1,0 @@
-namespace InverseScaling.Benchmark;
-internal static class Placeholder { }

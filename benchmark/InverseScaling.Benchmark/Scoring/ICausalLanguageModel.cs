@@ -1,0 +1,23 @@
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>
+/// A causal language model: next-token logits for a right-padded batch of token sequences.
+/// Implementations: the ONNX Runtime model, and test doubles with fixed logits.
+/// </summary>
+public interface ICausalLanguageModel : IDisposable
+{
+    int VocabularySize { get; }
+
+    /// <summary>Longest sequence the model accepts.</summary>
+    int MaxContext { get; }
+
+    /// <summary>
+    /// Runs the batch and hands the logits to <paramref name="consume"/> while they are alive.
+    /// <paramref name="tokens"/> is row-major [batch, sequence], right-padded; <paramref name="lengths"/> gives each row's real length.
+    /// The logits span is row-major [batch, sequence, vocabulary].
+    /// </summary>
+    void Forward(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives a batch's logits, row-major [batch, sequence, vocabulary].</summary>
+public delegate void LogitsConsumer(ReadOnlySpan<float> logits);
