@@ -27,6 +27,7 @@ public static class SuiteJson
             AllowTrailingCommas = false,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
