@@ -209,6 +209,8 @@ public sealed class BaselineStore(string root)
         var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal);
         if (cut < 0) cut = reason.IndexOf(" LineNumber: ", StringComparison.Ordinal);
         if (cut >= 0) reason = reason[..cut];
+        // The deserializer names the enclosing .NET type, not the field's; the field is reported beside it.
+        if (reason.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)) reason = "the value has the wrong type";
         var field = e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
         return Corrupt(path, reason.TrimEnd('.'), e.LineNumber + 1, field, e);
     }
