@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Scaling;
 
 namespace InverseScaling.Benchmark.Baselines;
 
@@ -163,8 +164,8 @@ internal static class GateMessage
 
         var direction = MetricNames.HigherIsBetter(metric) ? "higher" : "lower";
         text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
-        text.Append($"  baseline  {Signed(slope.Baseline.Slope)} [{Signed(slope.Baseline.SlopeLow)}, {Signed(slope.Baseline.SlopeHigh)}]\n");
-        text.Append($"  new       {Signed(slope.Current.Slope)} [{Signed(slope.Current.SlopeLow)}, {Signed(slope.Current.SlopeHigh)}]\n");
+        text.Append($"  baseline  {Signed(slope.Baseline.Slope)} [{Signed(slope.Baseline.SlopeLow)}, {Signed(slope.Baseline.SlopeHigh)}] {slope.Baseline.Trend.ToName()}\n");
+        text.Append($"  new       {Signed(slope.Current.Slope)} [{Signed(slope.Current.SlopeLow)}, {Signed(slope.Current.SlopeHigh)}] {slope.Current.Trend.ToName()}\n");
         var rule = tolerances.WidenSlopeToInterval
             ? $", the larger of {Setting(tolerances.MinimumSlope)} and the baseline interval's half-width {Plain(slope.Baseline.HalfWidth)}"
             : "";

@@ -66,3 +66,17 @@ public static class TrendRule
         return interior.Max() > Math.Max(g[0], g[^1]) + depth ? Trend.InvertedU : null;
     }
 }
+
+/// <summary>The names trends are written under in baselines, messages and reports.</summary>
+public static class TrendNames
+{
+    public static string ToName(this Trend trend) => trend switch
+    {
+        Trend.Inverse => "inverse",
+        Trend.Positive => "positive",
+        Trend.Flat => "flat",
+        Trend.UShaped => "u-shaped",
+        Trend.InvertedU => "inverted-u",
+        _ => throw new ArgumentOutOfRangeException(nameof(trend), trend, null),
+    };
+}

@@ -174,6 +174,7 @@ public sealed class BaselineFileTests
 
         Assert.Equal($$"""{"slope":0,"intercept":0,"slopeLow":0,"slopeHigh":0,"rSquared":0,"points":2,"trend":"{{name}}"}""", json);
         Assert.Equal(trend, JsonSerializer.Deserialize<BaselineFit>(json, SuiteJson.Compact)!.Trend);
+        Assert.Equal(name, trend.ToName());
     }
 
     [Fact]

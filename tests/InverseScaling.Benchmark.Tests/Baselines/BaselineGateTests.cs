@@ -40,8 +40,8 @@ public sealed class BaselineGateTests
         Assert.Equal(
             "reference/modus-tollens: accuracy matches the baseline within tolerance.\n" +
             SlopeHeader +
-            "  baseline  -0.0600 [-0.0750, -0.0450]\n" +
-            "  new       -0.0550 [-0.0700, -0.0400]\n" +
+            "  baseline  -0.0600 [-0.0750, -0.0450] inverse\n" +
+            "  new       -0.0550 [-0.0700, -0.0400] inverse\n" +
             "  change    +0.0050 within (tolerance 0.0150, the larger of 0.01 and the baseline interval's half-width 0.0150)\n" +
             TableHeader +
             "  tiny          0.8100  0.8100  +0.0000     0.0400\n" +
@@ -68,8 +68,8 @@ public sealed class BaselineGateTests
         Assert.Equal(
             "reference/modus-tollens: accuracy regressed against the baseline: the slope is worse.\n" +
             SlopeHeader +
-            "  baseline  -0.0600 [-0.0750, -0.0450]\n" +
-            "  new       -0.0800 [-0.0950, -0.0650]\n" +
+            "  baseline  -0.0600 [-0.0750, -0.0450] inverse\n" +
+            "  new       -0.0800 [-0.0950, -0.0650] inverse\n" +
             "  change    -0.0200 worse (tolerance 0.0150, the larger of 0.01 and the baseline interval's half-width 0.0150)\n" +
             TableHeader +
             "  tiny          0.8100  0.8300  +0.0200     0.0400\n" +
@@ -95,8 +95,8 @@ public sealed class BaselineGateTests
         Assert.Equal(
             "reference/modus-tollens: accuracy regressed against the baseline: checkpoint medium is worse.\n" +
             SlopeHeader +
-            "  baseline  -0.0600 [-0.0750, -0.0450]\n" +
-            "  new       -0.0700 [-0.0850, -0.0550]\n" +
+            "  baseline  -0.0600 [-0.0750, -0.0450] inverse\n" +
+            "  new       -0.0700 [-0.0850, -0.0550] inverse\n" +
             "  change    -0.0100 within (tolerance 0.0150, the larger of 0.01 and the baseline interval's half-width 0.0150)\n" +
             TableHeader +
             "  tiny          0.8100  0.8100  +0.0000     0.0400\n" +
@@ -120,8 +120,8 @@ public sealed class BaselineGateTests
             "reference/modus-tollens: accuracy improved on the baseline: the slope is better; checkpoint medium is better. " +
             "The run passes; accept the result to keep the gain.\n" +
             SlopeHeader +
-            "  baseline  -0.0600 [-0.0750, -0.0450]\n" +
-            "  new       -0.0300 [-0.0450, -0.0150]\n" +
+            "  baseline  -0.0600 [-0.0750, -0.0450] inverse\n" +
+            "  new       -0.0300 [-0.0450, -0.0150] inverse\n" +
             "  change    +0.0300 better (tolerance 0.0150, the larger of 0.01 and the baseline interval's half-width 0.0150)\n" +
             TableHeader +
             "  tiny          0.8100  0.8100  +0.0000     0.0400\n" +
@@ -144,8 +144,8 @@ public sealed class BaselineGateTests
             "reference/modus-tollens: accuracy regressed against the baseline: " +
             "the family changed shape (only in the baseline: medium; only in this run: large).\n" +
             SlopeHeader +
-            "  baseline  -0.0600 [-0.0750, -0.0450]\n" +
-            "  new       -0.0600 [-0.0750, -0.0450]\n" +
+            "  baseline  -0.0600 [-0.0750, -0.0450] inverse\n" +
+            "  new       -0.0600 [-0.0750, -0.0450] inverse\n" +
             "  change    +0.0000 within (tolerance 0.0150, the larger of 0.01 and the baseline interval's half-width 0.0150)\n" +
             TableHeader +
             "  tiny          0.8100  0.8100  +0.0000     0.0400\n" +
