@@ -118,8 +118,10 @@ public sealed class BaselineStore(string root)
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw Corrupt(path, $"the top level is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object", line: 1, field: null);
-            if (!document.RootElement.TryGetProperty("schemaVersion", out var element) || !element.TryGetInt32(out version))
-                throw Missing(path, "schemaVersion");
+            if (!document.RootElement.TryGetProperty("schemaVersion", out var element)
+                || element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out version))
+                throw new BenchmarkInputException(path, "it has no whole-number schemaVersion",
+                    "restore the file from git, or run the benchmark and accept its result", field: "schemaVersion");
         }
         catch (JsonException e)
         {

@@ -217,6 +217,20 @@ public sealed class BaselineFileTests
             error.Message);
     }
 
+    [Theory]
+    [InlineData("\"schemaVersion\": \"1\"")]
+    [InlineData("\"version\": 1")]
+    public void Reading_a_file_without_a_numeric_schema_version_says_so(string replacement)
+    {
+        var path = WriteVerified("reference", "modus-tollens", TwoCheckpointsJson.Replace("\"schemaVersion\": 1", replacement, StringComparison.Ordinal));
+
+        var error = Assert.Throws<BenchmarkInputException>(() => new BaselineStore(_root).TryReadVerified("reference", "modus-tollens"));
+
+        Assert.Equal(
+            $"{path} (schemaVersion): it has no whole-number schemaVersion. Fix: restore the file from git, or run the benchmark and accept its result",
+            error.Message);
+    }
+
     [Fact]
     public void Reading_a_baseline_of_another_family_names_both()
     {
