@@ -1,0 +1,224 @@
+using System.Text;
+using System.Text.Json;
+using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Tasks;
+
+namespace InverseScaling.Benchmark.Baselines;
+
+/// <summary>A family and task whose baseline lives at <c>&lt;family&gt;/&lt;task&gt;.verified.json</c>.</summary>
+public readonly record struct BaselineKey(string Family, string Task)
+{
+    public override string ToString() => $"{Family}/{Task}";
+}
+
+/// <summary>
+/// The <c>baselines/</c> folder: <c>&lt;family&gt;/&lt;task&gt;.verified.json</c> is the accepted result (committed);
+/// <c>&lt;task&gt;.received.json</c> beside it is a run's differing result (git-ignored) until it is accepted.
+/// </summary>
+public sealed class BaselineStore(string root)
+{
+    public const string VerifiedSuffix = ".verified.json";
+    public const string ReceivedSuffix = ".received.json";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The folder that holds one sub-folder per family.</summary>
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string VerifiedPath(string family, string task) => FilePath(family, task, VerifiedSuffix);
+
+    public string ReceivedPath(string family, string task) => FilePath(family, task, ReceivedSuffix);
+
+    /// <summary>The received file's path relative to the repository root, as messages show it.</summary>
+    public static string DisplayReceivedPath(string family, string task) => $"baselines/{family}/{task}{ReceivedSuffix}";
+
+    /// <summary>The one command that accepts a task's received result.</summary>
+    public static string AcceptCommand(string family, string task) =>
+        $"dotnet run --project benchmark/InverseScaling.Benchmark.Cli -- accept --family {family} --task {task}";
+
+    /// <summary>The verified baseline, or null when there is none yet.</summary>
+    /// <exception cref="BenchmarkInputException">The file is corrupt, of an unknown schema version, or belongs to another family or task.</exception>
+    public Baseline? TryReadVerified(string family, string task)
+    {
+        var path = VerifiedPath(family, task);
+        return File.Exists(path) ? ReadFile(path, family, task) : null;
+    }
+
+    /// <summary>Writes a run's result to <c>&lt;task&gt;.received.json</c> and returns the path.</summary>
+    public string WriteReceived(Baseline result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var path = ReceivedPath(result.Family, result.Task);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, Serialize(result), Utf8);
+        return path;
+    }
+
+    /// <summary>Removes a leftover received file (after a run that matched the baseline); true when there was one.</summary>
+    public bool DeleteReceived(string family, string task)
+    {
+        var path = ReceivedPath(family, task);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>Makes the received result the verified baseline and removes the received file; returns the verified path.</summary>
+    /// <exception cref="BenchmarkInputException">There is no received file, or it cannot be read as a baseline of this family and task.</exception>
+    public string Accept(string family, string task)
+    {
+        var received = ReceivedPath(family, task);
+        if (!File.Exists(received))
+            throw new BenchmarkInputException(received, $"there is no received result for {family}/{task} to accept",
+                "run the benchmark first (dotnet test); a run writes the received file when its result differs from the baseline or there is no baseline");
+        ReadFile(received, family, task);
+        var verified = VerifiedPath(family, task);
+        File.Move(received, verified, overwrite: true);
+        return verified;
+    }
+
+    /// <summary>Accepts every received result (of one family, when given), in ordinal order; returns what was accepted.</summary>
+    public IReadOnlyList<BaselineKey> AcceptAll(string? family = null)
+    {
+        var pending = ListReceived(family);
+        foreach (var key in pending) Accept(key.Family, key.Task);
+        return pending;
+    }
+
+    /// <summary>The tasks with a received result waiting to be accepted (of one family, when given), in ordinal order.</summary>
+    public IReadOnlyList<BaselineKey> ListReceived(string? family = null)
+    {
+        if (!Directory.Exists(Root)) return [];
+        var families = family is null
+            ? Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>()
+            : [family];
+        return families
+            .Where(f => Directory.Exists(Path.Combine(Root, f)))
+            .SelectMany(f => Directory.EnumerateFiles(Path.Combine(Root, f), "*" + ReceivedSuffix)
+                .Select(p => new BaselineKey(f, Path.GetFileName(p)[..^ReceivedSuffix.Length])))
+            .OrderBy(k => k.Family, StringComparer.Ordinal).ThenBy(k => k.Task, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>The file's text: indented JSON in the baseline's fixed key order, LF line ends, a final newline.</summary>
+    public static string Serialize(Baseline baseline) => JsonSerializer.Serialize(baseline, SuiteJson.Indented) + "\n";
+
+    /// <summary>Reads a baseline file that must belong to <paramref name="family"/> and <paramref name="task"/>.</summary>
+    /// <exception cref="BenchmarkInputException">The file is corrupt, of an unknown schema version, or belongs to another family or task.</exception>
+    public static Baseline ReadFile(string path, string family, string task) => Parse(File.ReadAllText(path, Utf8), path, family, task);
+
+    /// <summary>Parses a baseline's text; <paramref name="path"/> is named in errors.</summary>
+    /// <exception cref="BenchmarkInputException">The text is corrupt, of an unknown schema version, or belongs to another family or task.</exception>
+    public static Baseline Parse(string json, string path, string family, string task)
+    {
+        int version;
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw Corrupt(path, $"the top level is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object", line: 1, field: null);
+            if (!document.RootElement.TryGetProperty("schemaVersion", out var element)
+                || element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out version))
+                throw new BenchmarkInputException(path, "it has no whole-number schemaVersion",
+                    "restore the file from git, or run the benchmark and accept its result", field: "schemaVersion");
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(path, e);
+        }
+
+        if (version != Baseline.CurrentSchemaVersion)
+            throw new BenchmarkInputException(path,
+                $"schema version {version} is not one this suite reads (it reads version {Baseline.CurrentSchemaVersion})",
+                "run the benchmark with this suite and accept its result, or use the suite version that wrote the file",
+                field: "schemaVersion");
+
+        Baseline? baseline;
+        try
+        {
+            baseline = JsonSerializer.Deserialize<Baseline>(json, SuiteJson.Indented);
+        }
+        catch (JsonException e)
+        {
+            throw Corrupt(path, e);
+        }
+
+        Check(baseline!, path, family, task);
+        return baseline!.Normalized();
+    }
+
+    private string FilePath(string family, string task, string suffix)
+    {
+        if (!Baseline.IsValidName(family)) throw new ArgumentException($"'{family}' is not a valid family name", nameof(family));
+        if (!Baseline.IsValidName(task)) throw new ArgumentException($"'{task}' is not a valid task name", nameof(task));
+        return Path.Combine(Root, family, task + suffix);
+    }
+
+    private static void Check(Baseline b, string path, string family, string task)
+    {
+        if (b.Family is null) throw Missing(path, "family");
+        if (b.Task is null) throw Missing(path, "task");
+        if (b.Family != family)
+            throw new BenchmarkInputException(path,
+                $"it is the baseline of family '{b.Family}' but lies in the folder of family '{family}'",
+                $"move it to baselines/{b.Family}/, or set family to '{family}' if it was copied on purpose", field: "family");
+        if (b.Task != task)
+            throw new BenchmarkInputException(path,
+                $"it is the baseline of task '{b.Task}' but is named for task '{task}'",
+                $"rename it to {b.Task}{VerifiedSuffix}, or set task to '{task}' if it was copied on purpose", field: "task");
+        if (b.PrimaryMetric is null) throw Missing(path, "primaryMetric");
+        if (SizeMeasures.TryParse(b.SizeMeasure) is null)
+            throw new BenchmarkInputException(path, $"size measure '{b.SizeMeasure}' is not one this suite knows",
+                $"use {SizeMeasures.NonEmbeddingParametersName} or {SizeMeasures.TrainingFlopsName}", field: "sizeMeasure");
+
+        if (b.Checkpoints is null || b.Checkpoints.Count == 0) throw Missing(path, "checkpoints");
+        var names = new HashSet<string>();
+        for (var i = 0; i < b.Checkpoints.Count; i++)
+        {
+            var c = b.Checkpoints[i];
+            var at = $"checkpoints[{i}]";
+            if (c is null) throw Missing(path, at);
+            if (c.Name is null) throw Missing(path, at + ".name");
+            if (c.OnnxSha256 is null) throw Missing(path, at + ".onnxSha256");
+            if (c.Metrics is null) throw Missing(path, at + ".metrics");
+            if (!names.Add(c.Name))
+                throw new BenchmarkInputException(path, $"checkpoint '{c.Name}' is listed twice", "keep one entry per checkpoint", field: at + ".name");
+            if (!c.Metrics.TryGetValue(b.PrimaryMetric, out var primary) || primary is null)
+                throw Missing(path, $"{at}.metrics.{b.PrimaryMetric}");
+            if (c.Metrics.FirstOrDefault(m => m.Value is null) is { Key: { } empty })
+                throw Missing(path, $"{at}.metrics.{empty}");
+        }
+
+        if (b.Fits is null) throw Missing(path, "fits");
+        if (!b.Fits.TryGetValue(b.PrimaryMetric, out var fit) || fit is null) throw Missing(path, "fits." + b.PrimaryMetric);
+        if (b.Fits.FirstOrDefault(f => f.Value is null) is { Key: { } emptyFit }) throw Missing(path, "fits." + emptyFit);
+
+        if (b.Provenance is null) throw Missing(path, "provenance");
+        if (b.Provenance.SuiteVersion is null) throw Missing(path, "provenance.suiteVersion");
+        if (b.Provenance.TaskDataSha256 is null) throw Missing(path, "provenance.taskDataSha256");
+        if (b.Provenance.TokenizerSha256 is null) throw Missing(path, "provenance.tokenizerSha256");
+        if (b.Provenance.ScoringOptions is null) throw Missing(path, "provenance.scoringOptions");
+    }
+
+    private static BenchmarkInputException Missing(string path, string field) =>
+        new(path, $"it has no {field}", "restore the file from git, or run the benchmark and accept its result", field: field);
+
+    private static BenchmarkInputException Corrupt(string path, JsonException e)
+    {
+        // JsonException messages end with " Path: … | LineNumber: … | BytePositionInLine: …."; the line and field are reported on their own.
+        var reason = e.Message;
+        var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0) cut = reason.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (cut >= 0) reason = reason[..cut];
+        // The deserializer names the enclosing .NET type, not the field's; the field is reported beside it.
+        if (reason.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)) reason = "the value has the wrong type";
+        var field = e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
+        return Corrupt(path, reason.TrimEnd('.'), e.LineNumber + 1, field, e);
+    }
+
+    private static BenchmarkInputException Corrupt(string path, string reason, long? line, string? field, Exception? inner = null) =>
+        new(path, $"it is not a readable baseline: {reason}",
+            "restore it from git (git checkout -- <file>), or delete it, run the benchmark and accept the result",
+            line is { } l ? (int)l : null, field, inner);
+}
