@@ -8,6 +8,12 @@ public sealed class ModusTollensGeneratorTests
 {
     private static readonly GeneratedTask Task = new ModusTollensGenerator().Generate(GeneratorSources.Find(TestPaths.RepositoryRoot));
 
+    /// <summary>Every named conditional the generator can write, by its two clauses.</summary>
+    private static readonly Dictionary<(string If, string Then), (string Name, ModusTollensGenerator.Conditional Conditional)> ByClauses =
+        ModusTollensGenerator.Names
+            .SelectMany(n => ModusTollensGenerator.Conditionals.Select(c => (Name: n, Conditional: c.Named(n))))
+            .ToDictionary(x => (x.Conditional.If, x.Conditional.Then));
+
     /// <summary>One pattern per layout: the conditional's two clauses, the second premise and the conclusion.</summary>
     private static readonly Regex[] Layouts =
     [
@@ -75,9 +81,8 @@ public sealed class ModusTollensGeneratorTests
         var matches = Layouts.Select(l => l.Match(row.Prompt)).Where(m => m.Success).ToList();
         Assert.True(matches.Count == 1, $"prompt matches {matches.Count} layouts: {row.Prompt}");
         var m = matches[0];
-        var (name, conditional) = ModusTollensGenerator.Names
-            .SelectMany(n => ModusTollensGenerator.Conditionals.Select(c => (Name: n, Conditional: c.Named(n))))
-            .Single(x => x.Conditional.If == m.Groups["p"].Value && x.Conditional.Then == m.Groups["q"].Value);
+        Assert.True(ByClauses.TryGetValue((m.Groups["p"].Value, m.Groups["q"].Value), out var found), $"no conditional for: {row.Prompt}");
+        var (name, conditional) = found;
         return new Parsed(conditional, Decapitalise(m.Groups["premise"].Value), Decapitalise(m.Groups["conclusion"].Value), row, name);
     }).ToList();
 
