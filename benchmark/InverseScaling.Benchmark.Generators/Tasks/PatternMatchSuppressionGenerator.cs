@@ -16,12 +16,16 @@ public sealed class PatternMatchSuppressionGenerator : ITaskGenerator
 
     public string Name => "pattern-match-suppression";
 
-    /// <summary>Families of interchangeable symbols; one sequence draws all its symbols from one family.</summary>
+    /// <summary>
+    /// Families of interchangeable symbols; one sequence draws all its symbols from one family. Digits and signs are
+    /// limited to those that the reference tokenizer encodes, after a space, as one token, so that two classes never
+    /// share a bare-space first token.
+    /// </summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> SymbolFamilies =
     [
         [.. "ABCDEFGHJKLMNOPQRSTUVWXYZ".Select(c => c.ToString())],
-        [.. "0123456789".Select(c => c.ToString())],
-        ["+", "*", "#", "@", "=", "%", "&", "$"],
+        [.. "123456".Select(c => c.ToString())],
+        ["*", "#", "$"],
         ["red", "blue", "green", "yellow", "cat", "dog", "sun", "moon", "tea", "milk", "up", "down", "left", "right",
          "yes", "no", "hot", "cold", "day", "night", "fish", "bird", "salt", "pepper", "rock", "paper", "tick", "tock",
          "ping", "pong", "north", "south", "apple", "pear", "king", "queen", "on", "off", "in", "out"],
@@ -148,7 +152,8 @@ public sealed class PatternMatchSuppressionGenerator : ITaskGenerator
         ## How it was generated
         `PatternMatchSuppressionGenerator` (seed {Seed}) draws a shape (alternating two symbols, half of the rows; a
         three-symbol cycle or a pairwise pattern such as X X O O, a quarter each), the symbols from one family
-        (capital letters, digits, ASCII signs or short English words; no two sharing a first character), a length of
+        (capital letters, the digits 1–6, the signs * # $ or short English words; no two sharing a first character;
+        digits and signs limited to those the reference tokenizer reads as one token after a space), a length of
         6–16, a separator (comma, space, semicolon or slash) and one of {BreakTemplates.Count} instruction wordings written
         for this suite. For the two-symbol shapes the breaking element is the other symbol; for the cycle it is one of the
         two symbols that do not come next. No external source is used. Prompts are unique, and the gold class is put
