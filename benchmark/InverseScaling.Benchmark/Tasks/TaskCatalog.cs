@@ -67,7 +67,11 @@ public static class TaskCatalog
         }
         if (File.Exists(entry))
         {
-            if (Path.GetFileName(entry) == TaskDefinitionFile.FileName) return Load(Path.GetDirectoryName(Path.GetFullPath(entry))!);
+            var parent = Path.GetDirectoryName(Path.GetFullPath(entry))!;
+            if (Path.GetFileName(entry) == TaskDefinitionFile.FileName) return Load(parent);
+            // A task's own data file stands for the task, card and all.
+            var card = Path.Combine(parent, TaskDefinitionFile.FileName);
+            if (File.Exists(card) && TaskDefinitionFile.Load(card).Data == Path.GetFileName(entry)) return Load(parent);
             return FromDataFile(entry);
         }
         if (entry.Contains('/') || entry.Contains(Path.DirectorySeparatorChar) || entry.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || entry.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))

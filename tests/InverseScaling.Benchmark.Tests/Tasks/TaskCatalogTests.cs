@@ -49,6 +49,16 @@ public sealed class TaskCatalogTests
     }
 
     [Fact]
+    public void A_tasks_own_data_file_resolves_to_the_task_with_its_card()
+    {
+        var task = Assert.Single(TaskCatalog.Resolve([Path.Combine(Catalog, "zeta", "zeta.jsonl")], Catalog));
+
+        Assert.Equal("zeta", task.Name);
+        Assert.Equal("strong-prior", task.Definition.Cause);
+        Assert.Equal(Path.Combine(Catalog, "zeta", "zeta-control.jsonl"), task.ControlPath);
+    }
+
+    [Fact]
     public void A_bare_data_file_gets_a_card_inferred_from_its_name_and_rows()
     {
         var task = TaskCatalog.FromDataFile(TestPaths.TestData("Tasks", "sample_classification.jsonl"), TestContext.Current.CancellationToken);
