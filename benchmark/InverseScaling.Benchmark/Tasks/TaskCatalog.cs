@@ -134,7 +134,7 @@ public static class TaskCatalog
         var count = 0;
         foreach (var example in TaskFileReader.Read(path, format, cancellationToken))
         {
-            var classes = example.Classes().Count;
+            var classes = example.CandidateClasses().Count;
             accuracy += 1.0 / classes;
             loss += Math.Log(classes);
             count++;

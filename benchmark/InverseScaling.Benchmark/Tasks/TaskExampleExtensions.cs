@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.Tasks;
 public static class TaskExampleExtensions
 {
     /// <summary>The candidate classes; empty for sequence_prob.</summary>
-    public static IReadOnlyList<string> Classes(this TaskExample example) => example switch
+    public static IReadOnlyList<string> CandidateClasses(this TaskExample example) => example switch
     {
         ClassificationExample c => c.Classes,
         LogOddsExample l => l.Classes,
@@ -18,7 +18,7 @@ public static class TaskExampleExtensions
     public static int ClassesWithoutLeadingWhitespace(this TaskExample example)
     {
         var count = 0;
-        foreach (var c in example.Classes())
+        foreach (var c in example.CandidateClasses())
         {
             if (c.Length > 0 && !char.IsWhiteSpace(c[0])) count++;
         }

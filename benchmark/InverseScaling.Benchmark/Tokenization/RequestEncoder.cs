@@ -9,6 +9,7 @@ namespace InverseScaling.Benchmark.Tokenization;
 /// Turns requests into token ids for one checkpoint. Trailing whitespace of the context moves to the continuation;
 /// context and continuation are encoded separately so the scored tokens are exactly the continuation's; BOS follows the
 /// checkpoint's policy; too long inputs lose context tokens from the left so that context + continuation fit <see cref="MaxContext"/>.
+/// Requests that share a context may share its id array: treat the arrays as read-only.
 /// </summary>
 public sealed class RequestEncoder
 {

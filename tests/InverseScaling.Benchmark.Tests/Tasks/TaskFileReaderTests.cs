@@ -130,6 +130,15 @@ public sealed class TaskFileReaderTests
     }
 
     [Fact]
+    public void Falls_back_to_the_csv_header()
+    {
+        var path = TempFile.Write("fields.csv", "prompt,other_prompt,classes,answer_index\nA,B,\"[' x', ' y']\",1\n");
+
+        Assert.Equal(TaskFormat.LogOdds, TaskFileReader.DetectFormat(path));
+        Assert.Equal([" x", " y"], Assert.IsType<LogOddsExample>(Assert.Single(TaskFileReader.Read(path, TestContext.Current.CancellationToken))).Classes);
+    }
+
+    [Fact]
     public void Skips_blank_lines_and_counts_lines_from_the_file()
     {
         var path = TempFile.Write("t.jsonl", "\n{\"prompt\": \"p\", \"completion\": \" c\"}\n\n{\"prompt\": \"q\", \"completion\": \" d\"}");
