@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Tasks;
+
+namespace InverseScaling.Benchmark.Families;
+
+/// <summary>The model size a scaling fit is made against.</summary>
+public enum SizeMeasure
+{
+    /// <summary>Parameters outside the embeddings (the default, as in the scaling-law literature).</summary>
+    NonEmbeddingParameters,
+    /// <summary>Training compute in FLOPs (the Inverse Scaling paper's x-axis).</summary>
+    TrainingFlops,
+}
+
+/// <summary>A family loaded from its <c>family.json</c>: the manifest, its folder and its checkpoints with absolute paths.</summary>
+public sealed record Family(FamilyManifest Manifest, string Directory, string ManifestPath, IReadOnlyList<Checkpoint> Checkpoints)
+{
+    public string Name => Manifest.Name;
+
+    /// <summary>Refuses a family with too few checkpoints to fit a slope.</summary>
+    public void RequireScalingPoints(int minimum = 2)
+    {
+        if (Checkpoints.Count < minimum)
+        {
+            throw new BenchmarkInputException(ManifestPath, $"the family has {Checkpoints.Count} checkpoint{(Checkpoints.Count == 1 ? "" : "s")}, and a scaling fit needs at least {minimum}",
+                "add checkpoints of other sizes to family.json", field: "checkpoints");
+        }
+    }
+
+    /// <summary>The checkpoint's size in the given measure.</summary>
+    public double Size(Checkpoint checkpoint, SizeMeasure measure) => measure switch
+    {
+        SizeMeasure.NonEmbeddingParameters => checkpoint.Manifest.NonEmbeddingParameters,
+        SizeMeasure.TrainingFlops => checkpoint.Manifest.TrainingFlops ?? throw new BenchmarkInputException(ManifestPath,
+            $"checkpoint \"{checkpoint.Name}\" has no trainingFlops", "add trainingFlops to every checkpoint, or scale by non-embedding parameters",
+            field: $"checkpoints[{IndexOf(checkpoint)}].trainingFlops"),
+        _ => throw new ArgumentOutOfRangeException(nameof(measure)),
+    };
+
+    private int IndexOf(Checkpoint checkpoint)
+    {
+        for (var i = 0; i < Checkpoints.Count; i++)
+        {
+            if (Checkpoints[i].Name == checkpoint.Name) return i;
+        }
+        return -1;
+    }
+}
+
+/// <summary>Reads and validates <c>family.json</c>, resolving and (by default) hashing every file it names.</summary>
+public static class FamilyLoader
+{
+    public const string FileName = "family.json";
+
+    private static readonly JsonSerializerOptions Options = new(SuiteJson.Indented) { RespectNullableAnnotations = true };
+
+    /// <param name="path">The <c>family.json</c>, or the folder that holds it.</param>
+    /// <param name="verifyHashes">Hash every file and compare with its sha256 (streamed).</param>
+    public static Family Load(string path, bool verifyHashes = true, CancellationToken cancellationToken = default)
+    {
+        var manifestPath = Path.GetFullPath(System.IO.Directory.Exists(path) ? Path.Combine(path, FileName) : path);
+        var manifest = Parse(manifestPath);
+        var directory = Path.GetDirectoryName(manifestPath)!;
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var checkpoints = new List<Checkpoint>();
+        for (var i = 0; i < manifest.Checkpoints.Count; i++)
+        {
+            var entry = manifest.Checkpoints[i];
+            var at = $"checkpoints[{i}]";
+            Validate(manifestPath, entry, at);
+            if (!names.Add(entry.Name))
+            {
+                throw new BenchmarkInputException(manifestPath, $"checkpoint name \"{entry.Name}\" is used twice", "give every checkpoint its own name", field: $"{at}.name");
+            }
+            string? Resolve(FileRef? file, string field) => file is null ? null
+                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", verifyHashes ? hashes : null, cancellationToken);
+            var files = entry.Files;
+            checkpoints.Add(new Checkpoint(manifest.Name, entry,
+                Resolve(files.Onnx, "onnx")!,
+                Resolve(files.OnnxWithPast, "onnxWithPast"),
+                new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"))));
+        }
+        return new Family(manifest, directory, manifestPath, checkpoints);
+    }
+
+    private static FamilyManifest Parse(string manifestPath)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(manifestPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BenchmarkInputException(manifestPath, "the family manifest does not exist", "give the path of a family.json or of the folder that holds it", inner: e);
+        }
+
+        const string Fix = "follow the shape of the reference family's family.json";
+        try
+        {
+            using var syntax = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new BenchmarkInputException(manifestPath, $"family.json is not valid JSON: {e.Message.Split(". ", 2)[0].TrimEnd('.')}", Fix,
+                e.LineNumber is { } l ? (int)l + 1 : null, inner: e);
+        }
+        FamilyManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<FamilyManifest>(text, Options);
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } p ? p[2..] : "(root)";
+            throw new BenchmarkInputException(manifestPath, $"\"{field}\" is missing or has the wrong type", Fix, e.LineNumber is { } l ? (int)l + 1 : null, field, e);
+        }
+        if (manifest is null) throw new BenchmarkInputException(manifestPath, "family.json is null", "write the manifest as one JSON object");
+        if (manifest.SchemaVersion != FamilyManifest.CurrentSchemaVersion)
+        {
+            throw new BenchmarkInputException(manifestPath, $"schemaVersion {manifest.SchemaVersion} is not supported (this suite reads {FamilyManifest.CurrentSchemaVersion})",
+                $"write \"schemaVersion\": {FamilyManifest.CurrentSchemaVersion}, or update the suite", field: "schemaVersion");
+        }
+        if (string.IsNullOrWhiteSpace(manifest.Name)) throw new BenchmarkInputException(manifestPath, "the family has no name", "give \"name\"", field: "name");
+        if (manifest.Checkpoints is null or { Count: 0 })
+        {
+            throw new BenchmarkInputException(manifestPath, "the family lists no checkpoints", "list the checkpoints under \"checkpoints\"", field: "checkpoints");
+        }
+        return manifest;
+    }
+
+    private static void Validate(string manifestPath, CheckpointManifest entry, string at)
+    {
+        BenchmarkInputException Error(string field, string problem, string fix) => new(manifestPath, problem, fix, field: $"{at}.{field}");
+
+        if (string.IsNullOrWhiteSpace(entry.Name)) throw Error("name", "the checkpoint has no name", "give every checkpoint a name");
+        var who = $"checkpoint \"{entry.Name}\"";
+        if (entry.NonEmbeddingParameters <= 0) throw Error("nonEmbeddingParameters", $"{who} has nonEmbeddingParameters {entry.NonEmbeddingParameters}", "give the count of parameters outside the embeddings (> 0)");
+        if (entry.Parameters < entry.NonEmbeddingParameters) throw Error("parameters", $"{who} has fewer parameters ({entry.Parameters}) than non-embedding parameters ({entry.NonEmbeddingParameters})", "give the total parameter count");
+        if (entry.TrainingFlops is <= 0) throw Error("trainingFlops", $"{who} has trainingFlops {entry.TrainingFlops}", "give the training compute in FLOPs (> 0), or leave it out");
+        if (entry.MaxContext < 2) throw Error("maxContext", $"{who} has maxContext {entry.MaxContext}", "give the longest sequence the model accepts");
+        if (entry.Bos is null) throw Error("bos", $"{who} has no bos", $"give \"bos\": {{\"policy\": \"{BosSpec.None}\"}} or {{\"policy\": \"{BosSpec.Always}\", \"token\": ...}}");
+        if (entry.Bos.Policy is not (BosSpec.None or BosSpec.Always)) throw Error("bos.policy", $"{who} has unknown BOS policy \"{entry.Bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"");
+        if (entry.Bos.Policy == BosSpec.Always && entry.Bos.Token is null) throw Error("bos.token", $"{who} has BOS policy \"always\" and no token", "give \"bos.token\"");
+        if (entry.Files?.Onnx is null) throw Error("files.onnx", $"{who} names no ONNX file", "give \"files.onnx\"");
+
+        var files = entry.Files;
+        if ((files.Vocab is null) != (files.Merges is null))
+        {
+            var missing = files.Vocab is null ? "vocab" : "merges";
+            throw Error($"files.{missing}", $"{who} has {(missing == "merges" ? "a vocab.json without its merges file" : "a merges file without its vocab.json")}", $"give \"files.{missing}\"");
+        }
+        var tokenizers = (files.Vocab is null ? 0 : 1) + (files.TokenizerJson is null ? 0 : 1) + (files.SentencePiece is null ? 0 : 1);
+        if (tokenizers == 0) throw Error("files", $"{who} has no tokenizer", "give \"vocab\" + \"merges\", \"tokenizerJson\" or \"sentencePiece\"");
+        if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\"");
+    }
+
+    private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, Dictionary<string, string>? hashes, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(file.Path)) throw new BenchmarkInputException(manifestPath, "the file has no path", "give \"path\", relative to family.json", field: field);
+        var path = Path.GetFullPath(Path.Combine(directory, file.Path));
+        if (!File.Exists(path))
+        {
+            throw new BenchmarkInputException(manifestPath, $"{file.Path} does not exist (looked for {path})", "put the file there, or fix the path (relative to family.json)", field: field);
+        }
+        if (file.Sha256 is not { } expected) return path;
+        if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit))
+        {
+            throw new BenchmarkInputException(manifestPath, $"sha256 \"{expected}\" of {file.Path} is not 64 hexadecimal digits", "write the file's sha256 in lowercase hex (sha256sum)", field: field + ".sha256");
+        }
+        if (hashes is null) return path;
+        if (!hashes.TryGetValue(path, out var actual))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            hashes[path] = actual;
+        }
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BenchmarkInputException(manifestPath, $"{file.Path} has sha256 {actual}, and the manifest says {expected.ToLowerInvariant()}",
+                "restore the file the manifest describes, or update its sha256 if the file changed on purpose", field: field + ".sha256");
+        }
+        return path;
+    }
+}

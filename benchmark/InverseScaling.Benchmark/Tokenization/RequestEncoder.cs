@@ -1,0 +1,138 @@
+using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Requests;
+using InverseScaling.Benchmark.Tasks;
+
+namespace InverseScaling.Benchmark.Tokenization;
+
+/// <summary>
+/// Turns requests into token ids for one checkpoint. Trailing whitespace of the context moves to the continuation;
+/// context and continuation are encoded separately so the scored tokens are exactly the continuation's; BOS follows the
+/// checkpoint's policy; too long inputs lose context tokens from the left so that context + continuation fit <see cref="MaxContext"/>.
+/// Requests that share a context may share its id array: treat the arrays as read-only.
+/// </summary>
+public sealed class RequestEncoder
+{
+    private const int MaxCachedContinuations = 16_384;
+
+    private readonly CheckpointTokenizer _tokenizer;
+    private readonly bool _bosAlways;
+    private readonly Dictionary<string, int[]> _continuations = new(StringComparer.Ordinal);
+    private string? _lastContext;
+    private int[] _lastContextIds = [];
+
+    /// <param name="source">Names the BOS setting in errors (normally the family manifest).</param>
+    public RequestEncoder(CheckpointTokenizer tokenizer, BosSpec bos, int maxContext, string source)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxContext, 2);
+        _tokenizer = tokenizer;
+        MaxContext = maxContext;
+        _bosAlways = bos.Policy switch
+        {
+            BosSpec.Always => true,
+            BosSpec.None => false,
+            _ => throw new BenchmarkInputException(source, $"unknown BOS policy \"{bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"", field: "bos.policy"),
+        };
+        if (bos.Token is { } token)
+        {
+            BosId = tokenizer.FindTokenId(token) ?? throw new BenchmarkInputException(source,
+                $"BOS token \"{token}\" is not in the tokenizer's vocabulary ({tokenizer.Source})", "name a token the tokenizer has", field: "bos.token");
+        }
+        else if (_bosAlways)
+        {
+            throw new BenchmarkInputException(source, "BOS policy \"always\" needs a token", "give \"bos.token\"", field: "bos.token");
+        }
+    }
+
+    /// <summary>Creates the encoder for a checkpoint from its tokenizer and manifest entry.</summary>
+    public static RequestEncoder For(Checkpoint checkpoint, CheckpointTokenizer tokenizer, string manifestPath) =>
+        new(tokenizer, checkpoint.Manifest.Bos, checkpoint.Manifest.MaxContext, manifestPath);
+
+    /// <summary>The longest context + continuation produced.</summary>
+    public int MaxContext { get; }
+
+    public int? BosId { get; }
+
+    /// <summary>Encodes one request; <paramref name="source"/> names its example in errors.</summary>
+    public TokenizedRequest Encode(LoglikelihoodRequest request, SourceLocation? source = null)
+    {
+        var context = request.Context;
+        var continuation = request.Continuation;
+        var kept = context.AsSpan().TrimEnd().Length;
+        if (kept < context.Length)
+        {
+            continuation = context[kept..] + continuation;
+            context = context[..kept];
+        }
+        if (continuation.Length == 0) throw Error(source, "the continuation is empty", "give every class or completion some text");
+
+        var contextIds = EncodeContext(context);
+        var continuationIds = context.Length == 0 ? _tokenizer.Encode(continuation) : EncodeFollowing(continuation);
+        var boundaryDiffers = context.Length > 0 && !Joint(context, continuation, contextIds, continuationIds);
+
+        int[] input;
+        if (_bosAlways) input = [BosId!.Value, .. contextIds];
+        else if (contextIds.Length == 0)
+        {
+            // The first continuation token needs something before it.
+            input = BosId is { } bos ? [bos] : throw Error(source, "the context is empty and the checkpoint names no BOS token to put before the continuation",
+                "give the checkpoint a \"bos\" token in family.json, or give the example a prompt");
+        }
+        else input = contextIds;
+
+        if (continuationIds.Length + 1 > MaxContext)
+        {
+            throw Error(source, $"the continuation is {continuationIds.Length:N0} tokens, which with one context token does not fit the model's context of {MaxContext:N0} tokens",
+                "shorten the class or completion, or use checkpoints with a longer context");
+        }
+        var cut = Math.Max(0, input.Length + continuationIds.Length - MaxContext);
+        if (cut > 0) input = input[cut..];
+        return new TokenizedRequest(input, continuationIds, boundaryDiffers, cut);
+    }
+
+    /// <summary>Encodes a task's requests in order, naming the example in any error.</summary>
+    public TokenizedRequest[] Encode(RequestSet set, CancellationToken cancellationToken = default)
+    {
+        var encoded = new TokenizedRequest[set.Requests.Count];
+        foreach (var example in set.Examples)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = example.First; i < example.First + example.Count; i++) encoded[i] = Encode(set.Requests[i], example.Example.Source);
+        }
+        return encoded;
+    }
+
+    /// <summary>The classes of an example follow one prompt, so the last context's ids are kept.</summary>
+    private int[] EncodeContext(string context)
+    {
+        if (context.Length == 0) return [];
+        if (!string.Equals(context, _lastContext, StringComparison.Ordinal))
+        {
+            _lastContextIds = _tokenizer.Encode(context);
+            _lastContext = context;
+        }
+        return _lastContextIds;
+    }
+
+    /// <summary>Classes repeat across examples (" Yes", " No"), so continuation ids are cached up to a bound.</summary>
+    private int[] EncodeFollowing(string continuation)
+    {
+        if (_continuations.TryGetValue(continuation, out var ids)) return ids;
+        ids = _tokenizer.EncodeFollowing(continuation);
+        if (_continuations.Count >= MaxCachedContinuations) _continuations.Clear();
+        _continuations[continuation] = ids;
+        return ids;
+    }
+
+    /// <summary>True when encoding context + continuation together gives exactly the two separate encodings in a row.</summary>
+    private bool Joint(string context, string continuation, int[] contextIds, int[] continuationIds)
+    {
+        var joint = _tokenizer.Encode(context + continuation);
+        return joint.Length == contextIds.Length + continuationIds.Length
+            && joint.AsSpan(0, contextIds.Length).SequenceEqual(contextIds)
+            && joint.AsSpan(contextIds.Length).SequenceEqual(continuationIds);
+    }
+
+    private static BenchmarkInputException Error(SourceLocation? source, string problem, string fix) =>
+        source is { } s ? new BenchmarkInputException(s.File, problem, fix, s.Line) : new BenchmarkInputException("(request)", problem, fix);
+}

@@ -1,0 +1,61 @@
+using Google.Protobuf;
+
+namespace InverseScaling.Benchmark.Tests.Tokenization;
+
+/// <summary>Writes a minimal SentencePiece ModelProto (pieces, BPE trainer spec, normaliser spec) in protobuf wire format.</summary>
+internal static class SentencePieceModelWriter
+{
+    public const int Normal = 1, Unknown = 2, Control = 3;
+
+    public static byte[] Bpe(IEnumerable<(string Piece, float Score, int Type)> pieces, bool addDummyPrefix = true)
+    {
+        return Message(o =>
+        {
+            foreach (var (piece, score, type) in pieces)
+            {
+                Embedded(o, 1, Message(p =>
+                {
+                    p.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                    p.WriteString(piece);
+                    p.WriteTag(2, WireFormat.WireType.Fixed32);
+                    p.WriteFloat(score);
+                    p.WriteTag(3, WireFormat.WireType.Varint);
+                    p.WriteEnum(type);
+                }));
+            }
+            // trainer_spec.model_type = BPE
+            Embedded(o, 2, Message(t =>
+            {
+                t.WriteTag(3, WireFormat.WireType.Varint);
+                t.WriteEnum(2);
+            }));
+            // normalizer_spec: identity rule, dummy prefix as given, keep extra whitespace, escape whitespace as ▁
+            Embedded(o, 3, Message(n =>
+            {
+                n.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                n.WriteString("identity");
+                n.WriteTag(3, WireFormat.WireType.Varint);
+                n.WriteBool(addDummyPrefix);
+                n.WriteTag(4, WireFormat.WireType.Varint);
+                n.WriteBool(false);
+                n.WriteTag(5, WireFormat.WireType.Varint);
+                n.WriteBool(true);
+            }));
+        });
+    }
+
+    private static byte[] Message(Action<CodedOutputStream> write)
+    {
+        using var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream);
+        write(output);
+        output.Flush();
+        return stream.ToArray();
+    }
+
+    private static void Embedded(CodedOutputStream output, int field, byte[] message)
+    {
+        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(message));
+    }
+}
