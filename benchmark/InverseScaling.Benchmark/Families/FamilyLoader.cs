@@ -1,18 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Families;
-
-/// <summary>The model size a scaling fit is made against.</summary>
-public enum SizeMeasure
-{
-    /// <summary>Parameters outside the embeddings (the default, as in the scaling-law literature).</summary>
-    NonEmbeddingParameters,
-    /// <summary>Training compute in FLOPs (the Inverse Scaling paper's x-axis).</summary>
-    TrainingFlops,
-}
 
 /// <summary>A family loaded from its <c>family.json</c>: the manifest, its folder and its checkpoints with absolute paths.</summary>
 public sealed record Family(FamilyManifest Manifest, string Directory, string ManifestPath, IReadOnlyList<Checkpoint> Checkpoints)
@@ -30,14 +22,8 @@ public sealed record Family(FamilyManifest Manifest, string Directory, string Ma
     }
 
     /// <summary>The checkpoint's size in the given measure.</summary>
-    public double Size(Checkpoint checkpoint, SizeMeasure measure) => measure switch
-    {
-        SizeMeasure.NonEmbeddingParameters => checkpoint.Manifest.NonEmbeddingParameters,
-        SizeMeasure.TrainingFlops => checkpoint.Manifest.TrainingFlops ?? throw new BenchmarkInputException(ManifestPath,
-            $"checkpoint \"{checkpoint.Name}\" has no trainingFlops", "add trainingFlops to every checkpoint, or scale by non-embedding parameters",
-            field: $"checkpoints[{IndexOf(checkpoint)}].trainingFlops"),
-        _ => throw new ArgumentOutOfRangeException(nameof(measure)),
-    };
+    public double Size(Checkpoint checkpoint, SizeMeasure measure) =>
+        SizeMeasures.SizeOf(checkpoint.Manifest, measure, ManifestPath, $"checkpoints[{IndexOf(checkpoint)}].");
 
     private int IndexOf(Checkpoint checkpoint)
     {

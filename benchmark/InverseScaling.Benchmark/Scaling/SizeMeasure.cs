@@ -36,8 +36,9 @@ public static class SizeMeasures
 
     /// <summary>The checkpoint's size under <paramref name="measure"/>.</summary>
     /// <param name="manifestFile">The family.json the checkpoint came from, named in the error.</param>
+    /// <param name="fieldPrefix">Where the checkpoint sits in the manifest (e.g. <c>checkpoints[2].</c>), for the error's field.</param>
     /// <exception cref="BenchmarkInputException">The manifest does not give that size, or gives one that is not positive.</exception>
-    public static double SizeOf(CheckpointManifest checkpoint, SizeMeasure measure, string manifestFile)
+    public static double SizeOf(CheckpointManifest checkpoint, SizeMeasure measure, string manifestFile, string fieldPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var (size, field) = measure switch
@@ -49,11 +50,11 @@ public static class SizeMeasures
         if (size is not { } value)
             throw new BenchmarkInputException(manifestFile,
                 $"checkpoint '{checkpoint.Name}' gives no {field}, which the {measure.ToName()} size measure needs",
-                $"add {field} to every checkpoint or fit against {NonEmbeddingParametersName}", field: field);
+                $"add {field} to every checkpoint or fit against {NonEmbeddingParametersName}", field: fieldPrefix + field);
         if (!(value > 0) || double.IsInfinity(value))
             throw new BenchmarkInputException(manifestFile,
                 $"checkpoint '{checkpoint.Name}' has {field} {value.ToString(CultureInfo.InvariantCulture)}, but a size must be positive and finite",
-                $"write the checkpoint's true {field}", field: field);
+                $"write the checkpoint's true {field}", field: fieldPrefix + field);
         return value;
     }
 }

@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Scaling;
 
 namespace InverseScaling.Benchmark.Tests.Families;
 
@@ -74,7 +75,7 @@ public sealed class FamilyLoaderTests
 
         var error = Assert.Throws<BenchmarkInputException>(() => family.Size(family.Checkpoints[1], SizeMeasure.TrainingFlops));
 
-        Assert.Equal($"{manifest} (checkpoints[1].trainingFlops): checkpoint \"tiny-8k\" has no trainingFlops. Fix: add trainingFlops to every checkpoint, or scale by non-embedding parameters", error.Message);
+        Assert.Equal($"{manifest} (checkpoints[1].trainingFlops): checkpoint 'tiny-8k' gives no trainingFlops, which the training-flops size measure needs. Fix: add trainingFlops to every checkpoint or fit against non-embedding-parameters", error.Message);
     }
 
     [Fact]

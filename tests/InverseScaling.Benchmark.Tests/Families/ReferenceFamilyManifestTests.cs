@@ -1,4 +1,5 @@
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tokenization;
 
 namespace InverseScaling.Benchmark.Tests.Families;
