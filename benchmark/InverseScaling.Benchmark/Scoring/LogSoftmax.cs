@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace InverseScaling.Benchmark.Scoring;
@@ -7,12 +6,12 @@ namespace InverseScaling.Benchmark.Scoring;
 internal static class LogSoftmax
 {
     /// <summary>
-    /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), the sum
-    /// accumulated in double. <paramref name="isArgmax"/>: the token is the first index holding the maximum.
+    /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), with the
+    /// shift, exponentials and sum in double. <paramref name="isArgmax"/>: the token is the first index holding the maximum.
     /// Returns false, leaving the outputs zero, when the logits hold NaN or an infinity.
     /// </summary>
     /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
-    public static bool TryAt(ReadOnlySpan<float> logits, int token, Span<float> scratch, out double logProbability, out bool isArgmax)
+    public static bool TryAt(ReadOnlySpan<float> logits, int token, Span<double> scratch, out double logProbability, out bool isArgmax)
     {
         logProbability = 0;
         isArgmax = false;
@@ -21,9 +20,10 @@ internal static class LogSoftmax
         if (!float.IsFinite(max) || !float.IsFinite(min)) return false;
 
         var shifted = scratch[..logits.Length];
-        TensorPrimitives.Subtract(logits, max, shifted);
+        TensorPrimitives.ConvertChecked<float, double>(logits, shifted);
+        TensorPrimitives.Subtract(shifted, max, shifted);
         TensorPrimitives.Exp(shifted, shifted);
-        var sum = SumInDouble(shifted);
+        var sum = TensorPrimitives.Sum<double>(shifted);
 
         logProbability = ((double)logits[token] - max) - Math.Log(sum);
         isArgmax = logits[token] == max && TensorPrimitives.IndexOfMax(logits) == token;
@@ -40,23 +40,5 @@ internal static class LogSoftmax
             if (!float.IsFinite(values[i])) return i;
         }
         return -1;
-    }
-
-    private static double SumInDouble(ReadOnlySpan<float> values)
-    {
-        var i = 0;
-        var sum = 0.0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<double>.Zero;
-            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.Widen(new Vector<float>(values[i..]), out var low, out var high);
-                acc += low + high;
-            }
-            sum = Vector.Sum(acc);
-        }
-        for (; i < values.Length; i++) sum += values[i];
-        return sum;
     }
 }

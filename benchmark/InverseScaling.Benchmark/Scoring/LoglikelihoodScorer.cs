@@ -8,7 +8,8 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <summary>How the scorer batches sequences.</summary>
 /// <param name="TokenBudget">Largest batch as rows × padded length; a sequence longer than this runs alone. Logits memory per batch is about budget × vocabulary × 4 bytes.</param>
 /// <param name="MaxBatchRows">Most sequences in one batch.</param>
-public sealed record LoglikelihoodScorerOptions(int TokenBudget = 8192, int MaxBatchRows = 256)
+/// <param name="ShareOneTokenContexts">Serve one-token continuations of the same context from one run of the context alone.</param>
+public sealed record LoglikelihoodScorerOptions(int TokenBudget = 8192, int MaxBatchRows = 256, bool ShareOneTokenContexts = true)
 {
     public static LoglikelihoodScorerOptions Default { get; } = new();
 }
@@ -39,7 +40,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     private readonly ICausalLanguageModel model;
     private readonly string modelFile;
     private readonly LoglikelihoodScorerOptions options;
-    private readonly float[] scratch;
+    private readonly double[] scratch;
 
     /// <param name="modelFile">The checkpoint file, named in errors about its logits.</param>
     public LoglikelihoodScorer(ICausalLanguageModel model, string modelFile, LoglikelihoodScorerOptions? options = null)
@@ -51,7 +52,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         this.model = model;
         this.modelFile = modelFile;
         this.options = options;
-        scratch = new float[model.VocabularySize];
+        scratch = new double[model.VocabularySize];
     }
 
     public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
@@ -60,7 +61,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     {
         ArgumentNullException.ThrowIfNull(requests);
         Validate(requests);
-        var sequences = Plan(requests);
+        var sequences = Plan(requests, options.ShareOneTokenContexts);
 
         var logProbabilities = new double[requests.Count];
         var greedy = new bool[requests.Count];
@@ -103,7 +104,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     /// The sequences to run, longest first (ties in plan order): one per request with a longer continuation, one per
     /// distinct context among one-token continuations.
     /// </summary>
-    internal static IReadOnlyList<ScoringSequence> Plan(IReadOnlyList<TokenizedRequest> requests)
+    internal static IReadOnlyList<ScoringSequence> Plan(IReadOnlyList<TokenizedRequest> requests, bool shareOneTokenContexts)
     {
         var planned = new List<ScoringSequence>();
         var sharedContexts = new Dictionary<int[], List<ScoringTarget>>(TokenSequenceComparer.Instance);
@@ -111,7 +112,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         {
             var request = requests[r];
             var lastContext = request.Context.Length - 1;
-            if (request.Continuation.Length == 1)
+            if (shareOneTokenContexts && request.Continuation.Length == 1)
             {
                 if (!sharedContexts.TryGetValue(request.Context, out var targets))
                 {
