@@ -10,6 +10,9 @@ public static class MetricNames
     public const string Loss = "loss";
     public const string TotalLogProbability = "total_logprob";
 
+    /// <summary>logodds and absolute_logodds formats: the (signed or absolute) log-odds difference between the two prompts; lower is better, as a loss.</summary>
+    public const string LogOddsDifference = "logodds_difference";
+
     /// <summary>True where a larger value is better.</summary>
     public static bool HigherIsBetter(string metric) => metric switch
     {

@@ -1,0 +1,44 @@
+using System.Numerics.Tensors;
+
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>Log-softmax of one position's logits, read at a single token: float32 logits in, double out.</summary>
+internal static class LogSoftmax
+{
+    /// <summary>
+    /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), with the
+    /// shift, exponentials and sum in double. <paramref name="isArgmax"/>: the token is the first index holding the maximum.
+    /// Returns false, leaving the outputs zero, when the logits hold NaN or an infinity.
+    /// </summary>
+    /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
+    public static bool TryAt(ReadOnlySpan<float> logits, int token, Span<double> scratch, out double logProbability, out bool isArgmax)
+    {
+        logProbability = 0;
+        isArgmax = false;
+        var max = TensorPrimitives.Max(logits);
+        var min = TensorPrimitives.Min(logits);
+        if (!float.IsFinite(max) || !float.IsFinite(min)) return false;
+
+        var shifted = scratch[..logits.Length];
+        TensorPrimitives.ConvertChecked<float, double>(logits, shifted);
+        TensorPrimitives.Subtract(shifted, max, shifted);
+        TensorPrimitives.Exp(shifted, shifted);
+        var sum = TensorPrimitives.Sum<double>(shifted);
+
+        logProbability = ((double)logits[token] - max) - Math.Log(sum);
+        isArgmax = logits[token] == max && TensorPrimitives.IndexOfMax(logits) == token;
+        return true;
+    }
+
+    /// <summary>The index of the first NaN or infinite value, or −1.</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        // A finite sum proves every term finite; only a non-finite sum needs the element scan.
+        if (float.IsFinite(TensorPrimitives.Sum(values))) return -1;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return i;
+        }
+        return -1;
+    }
+}
