@@ -14,27 +14,26 @@ public static class MetricAggregation
     {
         ArgumentNullException.ThrowIfNull(scores);
         if (scores.Count == 0) throw new ArgumentException("no example scores to aggregate", nameof(scores));
-        return format switch
-        {
-            TaskFormat.Classification => new Dictionary<string, MetricValue>
-            {
-                [MetricNames.Accuracy] = Summarize(scores.Select(Accuracy)),
-                [MetricNames.Loss] = Summarize(scores.Select(s => s.Loss)),
-                [MetricNames.TotalLogProbability] = Summarize(scores.Select(TotalLogProbability)),
-            },
-            TaskFormat.SequenceProb => new Dictionary<string, MetricValue>
-            {
-                [MetricNames.Loss] = Summarize(scores.Select(s => s.Loss)),
-            },
-            TaskFormat.LogOdds or TaskFormat.AbsoluteLogOdds => new Dictionary<string, MetricValue>
-            {
-                [MetricNames.LogOddsDifference] = Summarize(scores.Select(s => s.Loss)),
-                [MetricNames.Accuracy] = Summarize(scores.Select(Accuracy)),
-                [MetricNames.TotalLogProbability] = Summarize(scores.Select(TotalLogProbability)),
-            },
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown task format"),
-        };
+        return MetricsOf(format).ToDictionary(metric => metric, metric => Summarize(Values(metric, scores)));
     }
+
+    /// <summary>The metrics reported for a format, in a fixed order.</summary>
+    public static IReadOnlyList<string> MetricsOf(TaskFormat format) => format switch
+    {
+        TaskFormat.Classification => [MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability],
+        TaskFormat.SequenceProb => [MetricNames.Loss],
+        TaskFormat.LogOdds or TaskFormat.AbsoluteLogOdds => [MetricNames.LogOddsDifference, MetricNames.Accuracy, MetricNames.TotalLogProbability],
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown task format"),
+    };
+
+    /// <summary>Each example's value of <paramref name="metric"/>: what <see cref="Aggregate"/> averages and the scaling fit resamples.</summary>
+    public static double[] Values(string metric, IReadOnlyList<ExampleScore> scores) => metric switch
+    {
+        MetricNames.Accuracy => scores.Select(Accuracy).ToArray(),
+        MetricNames.Loss or MetricNames.LogOddsDifference => scores.Select(s => s.Loss).ToArray(),
+        MetricNames.TotalLogProbability => scores.Select(TotalLogProbability).ToArray(),
+        _ => throw new ArgumentException($"unknown metric '{metric}'", nameof(metric)),
+    };
 
     /// <summary>Mean and standard error (sample standard deviation, n − 1, over √n); the error is NaN for a single value.</summary>
     public static MetricValue Summarize(IEnumerable<double> values)

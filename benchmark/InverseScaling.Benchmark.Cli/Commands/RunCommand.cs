@@ -1,0 +1,72 @@
+using System.CommandLine;
+using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Cli.Console;
+using InverseScaling.Benchmark.Evaluation;
+using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Tasks;
+
+namespace InverseScaling.Benchmark.Cli.Commands;
+
+/// <summary><c>run</c>: the main job. Scores tasks on every checkpoint of a family, fits, compares with baselines, writes results.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var family = new Option<string?>("--family", "-f") { Description = "The family's family.json (or its folder). Default: the bundled reference family." };
+        var tasks = new Option<string[]>("--tasks", "-t")
+        {
+            Description = "Task names (folders under tasks/), task folders, or official .jsonl/.csv files. Default: every task under tasks/.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder for summary.json and per-example scores. Default: out/<family>." };
+        var limit = new Option<int?>("--limit") { Description = "Score only the first N examples of each task and control set." };
+        var sizeMeasure = new Option<string>("--size-measure")
+        {
+            Description = "The x-axis of the scaling fit: non-embedding-parameters or training-flops.",
+            DefaultValueFactory = _ => SizeMeasures.NonEmbeddingParametersName,
+        };
+        sizeMeasure.AcceptOnlyFromAmong(SizeMeasures.NonEmbeddingParametersName, SizeMeasures.TrainingFlopsName);
+        var noControls = new Option<bool>("--no-controls") { Description = "Skip the tasks' control sets." };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads. Default: every core." };
+        var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
+        var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+
+        var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
+        {
+            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
+        {
+            var layout = SuiteLayout.Find();
+            var options = new EvaluationOptions(
+                SizeMeasures.TryParse(parse.GetValue(sizeMeasure)) ?? SizeMeasure.NonEmbeddingParameters,
+                parse.GetValue(limit),
+                IncludeControls: !parse.GetValue(noControls),
+                IntraOpThreads: parse.GetValue(threads));
+            var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
+            var selected = parse.GetValue(tasks) is { Length: > 0 } names
+                ? TaskCatalog.Resolve(names, layout.Tasks)
+                : TaskCatalog.Discover(layout.Tasks);
+            var outDirectory = parse.GetValue(output) ?? Path.Combine("out", loaded.Name);
+            var store = new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines);
+
+            var observer = RunProgress.Create(parse.GetValue(quiet), outDirectory);
+            var run = observer.Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, cancellationToken));
+            ResultFiles.WriteSummary(outDirectory, run);
+
+            var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options)));
+            ResultTable.Write(run, verdicts);
+            System.Console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
+            foreach (var verdict in verdicts.Values.Where(v => !v.Passed))
+            {
+                System.Console.WriteLine();
+                System.Console.WriteLine(verdict.Message);
+            }
+            return parse.GetValue(gate) && verdicts.Values.Any(v => !v.Passed) ? CommandErrors.GateFailed : 0;
+        })));
+        return command;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using InverseScaling.Benchmark.Evaluation;
+using InverseScaling.Benchmark.Reports;
+using Spectre.Console;
+
+namespace InverseScaling.Benchmark.Cli.Console;
+
+/// <summary>
+/// Progress of a run: bars per checkpoint in a terminal, a plain line every few seconds when output is redirected
+/// (CI logs), nothing with <c>--quiet</c>. Per-example results are written as each unit completes, in every mode.
+/// </summary>
+internal abstract class RunProgress
+{
+    public static RunProgress Create(bool quiet, string outDirectory) =>
+        quiet ? new Silent(outDirectory)
+        : System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainLines(outDirectory)
+        : new Bars(outDirectory);
+
+    public abstract T Run<T>(Func<IEvaluationObserver, T> evaluate);
+
+    private sealed class Silent(string outDirectory) : RunProgress
+    {
+        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(new ExampleLogObserver(outDirectory));
+    }
+
+    /// <summary>One line per completed unit, and a progress line at most every 10 seconds in between.</summary>
+    private sealed class PlainLines(string outDirectory) : RunProgress, IEvaluationObserver
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastLine;
+        private int _total, _done, _inUnit;
+
+        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) =>
+            evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), this));
+
+        public void Planned(IReadOnlyList<PlannedUnit> units)
+        {
+            _total = units.Sum(u => u.Examples);
+            System.Console.WriteLine($"Scoring {units.Select(u => u.Checkpoint).Distinct().Count()} checkpoints × {units.Count(u => !u.Control) / Math.Max(1, units.Select(u => u.Checkpoint).Distinct().Count())} tasks: {_total} examples.");
+        }
+
+        public void Progress(PlannedUnit unit, int scored)
+        {
+            _inUnit = scored;
+            if (_clock.Elapsed - _lastLine < TimeSpan.FromSeconds(10)) return;
+            _lastLine = _clock.Elapsed;
+            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left");
+        }
+
+        public void Completed(PlannedUnit unit, CheckpointTaskResult result)
+        {
+            _done += unit.Examples;
+            _inUnit = 0;
+            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left)");
+        }
+
+        private string Rate() => $"{(_done + _inUnit) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3):F0} examples/s";
+
+        private string Remaining()
+        {
+            var done = _done + _inUnit;
+            if (done == 0) return "?";
+            var left = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (_total - done) / done);
+            return $"{left:hh\\:mm\\:ss}";
+        }
+    }
+
+    /// <summary>Spectre progress bars: one per checkpoint, with the task in hand, rate and time left.</summary>
+    private sealed class Bars(string outDirectory) : RunProgress
+    {
+        public override T Run<T>(Func<IEvaluationObserver, T> evaluate)
+        {
+            T result = default!;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                    new ExamplesPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context => result = evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), new BarObserver(context))));
+            return result;
+        }
+    }
+
+    private sealed class BarObserver(ProgressContext context) : IEvaluationObserver
+    {
+        private readonly Dictionary<string, ProgressTask> _bars = new();
+        private readonly Dictionary<string, double> _completed = new();
+
+        public void Planned(IReadOnlyList<PlannedUnit> units)
+        {
+            foreach (var group in units.GroupBy(u => u.Checkpoint))
+            {
+                _bars[group.Key] = context.AddTask(Markup.Escape(group.Key), autoStart: false, maxValue: group.Sum(u => u.Examples));
+                _completed[group.Key] = 0;
+            }
+        }
+
+        public void Progress(PlannedUnit unit, int scored)
+        {
+            var bar = _bars[unit.Checkpoint];
+            if (!bar.IsStarted) bar.StartTask();
+            bar.Description = Markup.Escape(unit.Label);
+            bar.Value = _completed[unit.Checkpoint] + scored;
+        }
+
+        public void Completed(PlannedUnit unit, CheckpointTaskResult result)
+        {
+            _completed[unit.Checkpoint] += unit.Examples;
+            var bar = _bars[unit.Checkpoint];
+            bar.Value = _completed[unit.Checkpoint];
+            if (bar.Value >= bar.MaxValue)
+            {
+                bar.Description = Markup.Escape(unit.Checkpoint);
+                bar.StopTask();
+            }
+        }
+    }
+
+    /// <summary>Examples per second of a bar.</summary>
+    private sealed class ExamplesPerSecondColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.Speed is { } speed ? $"{speed,6:F0} ex/s" : "       ex/s", new Style(Color.Grey));
+    }
+}

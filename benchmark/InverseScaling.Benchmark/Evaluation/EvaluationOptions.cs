@@ -1,0 +1,23 @@
+using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Scoring;
+
+namespace InverseScaling.Benchmark.Evaluation;
+
+/// <summary>What a run scores and how. Defaults suit a 2-core CPU machine.</summary>
+/// <param name="Limit">Score only the first N examples of each task (and control set).</param>
+/// <param name="IncludeControls">Also score each task's control set.</param>
+/// <param name="IntraOpThreads">ONNX Runtime threads per model; null uses every core.</param>
+/// <param name="ChunkSize">Examples read, encoded and scored together.</param>
+public sealed record EvaluationOptions(
+    SizeMeasure SizeMeasure = SizeMeasure.NonEmbeddingParameters,
+    int? Limit = null,
+    bool IncludeControls = true,
+    int? IntraOpThreads = null,
+    int ChunkSize = 1024)
+{
+    public static EvaluationOptions Default { get; } = new();
+
+    public ScalingOptions Scaling { get; init; } = ScalingOptions.Default;
+
+    public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.Default;
+}

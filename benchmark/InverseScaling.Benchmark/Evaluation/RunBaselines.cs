@@ -1,0 +1,43 @@
+using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Families;
+
+namespace InverseScaling.Benchmark.Evaluation;
+
+/// <summary>Turns a run's task results into <see cref="Baseline"/> records and checks them against the store.</summary>
+public static class RunBaselines
+{
+    /// <summary>Scoring choices that change results; recorded so a baseline names what produced it.</summary>
+    public static IReadOnlyDictionary<string, string> ScoringChoices { get; } = new Dictionary<string, string>
+    {
+        ["continuation"] = "encoded-separately",
+        ["contextWhitespace"] = "moved-to-continuation",
+        ["truncation"] = "left-of-context",
+        ["logSoftmax"] = "full-vocabulary-float64",
+    };
+
+    public static Baseline ToBaseline(TaskResult task, Family family, EvaluationOptions options)
+    {
+        var onnx = family.Checkpoints.ToDictionary(c => c.Name, c => c.Manifest.Files.Onnx.Sha256 ?? FileHash.Sha256(c.OnnxPath));
+        var tokenizer = TokenizerHashes(family);
+        var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, ScoringChoices);
+        return Baseline.Create(family.Name, task.Name, task.Definition.PrimaryMetric, options.SizeMeasure,
+            task.Task.Checkpoints.Select(c => c.Metrics).ToList(), onnx, task.Task.Fits.Values, provenance);
+    }
+
+    /// <summary>sha256 of every tokenizer file the family uses, by file name.</summary>
+    public static IReadOnlyDictionary<string, string> TokenizerHashes(Family family)
+    {
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var checkpoint in family.Checkpoints)
+        {
+            var files = checkpoint.Manifest.Files;
+            foreach (var file in new[] { files.Vocab, files.Merges, files.TokenizerJson, files.SentencePiece })
+            {
+                if (file is null) continue;
+                var name = file.Path.Replace('\\', '/');
+                hashes.TryAdd(name, file.Sha256 ?? FileHash.Sha256(Path.Combine(family.Directory, file.Path)));
+            }
+        }
+        return hashes;
+    }
+}
