@@ -33,11 +33,13 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var cache = new CacheOptions();
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
         {
             family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet,
         };
+        cache.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
         {
             var layout = SuiteLayout.Find();
@@ -45,7 +47,10 @@ internal static class RunCommand
                 SizeMeasures.TryParse(parse.GetValue(sizeMeasure)) ?? SizeMeasure.NonEmbeddingParameters,
                 parse.GetValue(limit),
                 IncludeControls: !parse.GetValue(noControls),
-                IntraOpThreads: parse.GetValue(threads));
+                IntraOpThreads: parse.GetValue(threads))
+            {
+                Cache = cache.Resolve(parse, layout),
+            };
             var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
             var selected = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)

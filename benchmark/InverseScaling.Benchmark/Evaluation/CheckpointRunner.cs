@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Caching;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Requests;
@@ -17,8 +18,10 @@ public sealed class CheckpointRunner : IDisposable
     private readonly LoglikelihoodScorer _scorer;
     private readonly ICausalLanguageModel _model;
     private readonly int _chunkSize;
+    private readonly CheckpointCache? _cache;
 
-    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, ICausalLanguageModel model, LoglikelihoodScorer scorer, int chunkSize)
+    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, ICausalLanguageModel model, LoglikelihoodScorer scorer, int chunkSize,
+        CheckpointCache? cache)
     {
         Checkpoint = checkpoint;
         Size = size;
@@ -26,6 +29,7 @@ public sealed class CheckpointRunner : IDisposable
         _model = model;
         _scorer = scorer;
         _chunkSize = chunkSize;
+        _cache = cache;
     }
 
     public Checkpoint Checkpoint { get; }
@@ -36,17 +40,22 @@ public sealed class CheckpointRunner : IDisposable
     /// <summary>Work done by the scorer so far.</summary>
     public ScoringStatistics Statistics => _scorer.Statistics;
 
+    /// <summary>What the results cache answered, when the run has one.</summary>
+    public CacheStatistics? CacheStatistics => _cache?.Statistics;
+
     public static CheckpointRunner Create(Family family, Checkpoint checkpoint, EvaluationOptions options)
     {
         var size = Scaling.SizeMeasures.SizeOf(checkpoint.Manifest, options.SizeMeasure, family.ManifestPath);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, family.ManifestPath);
-        var model = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath,
-            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads));
+        var withPast = options.Scorer.UseKeyValueCache && checkpoint.OnnxWithPastPath is not null;
+        var model = CheckpointModels.Open(checkpoint,
+            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads), withPast);
         try
         {
-            var scorer = new LoglikelihoodScorer(model, checkpoint.OnnxPath, options.Scorer);
-            return new CheckpointRunner(checkpoint, size, encoder, model, scorer, options.ChunkSize);
+            var scorer = new LoglikelihoodScorer(model, CheckpointModels.PathOf(checkpoint, withPast), options.Scorer);
+            var cache = options.Cache?.For(checkpoint, withPast, scorer.Name, SuiteInfo.Version);
+            return new CheckpointRunner(checkpoint, size, encoder, model, scorer, options.ChunkSize, cache);
         }
         catch
         {
@@ -64,8 +73,8 @@ public sealed class CheckpointRunner : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var set = RequestBuilder.Build(chunk, cancellationToken);
-            var tokenized = _encoder.Encode(set, cancellationToken);
-            var results = _scorer.Score(tokenized, cancellationToken);
+            var tokenized = _cache?.Encode(set, _encoder, cancellationToken) ?? _encoder.Encode(set, cancellationToken);
+            var results = _cache?.Score(tokenized, _scorer, cancellationToken) ?? _scorer.Score(tokenized, cancellationToken);
             foreach (var example in set.Examples)
             {
                 scores.Add(ExampleScoring.Score(format, example.Example, example.Slice(results)));

@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Caching;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Scoring;
 
@@ -20,4 +21,7 @@ public sealed record EvaluationOptions(
     public ScalingOptions Scaling { get; init; } = ScalingOptions.Default;
 
     public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.Default;
+
+    /// <summary>Where scores and token ids are kept between runs; null scores everything afresh.</summary>
+    public ResultCache? Cache { get; init; }
 }

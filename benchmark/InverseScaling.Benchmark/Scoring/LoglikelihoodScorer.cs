@@ -5,35 +5,59 @@ using InverseScaling.Benchmark.Requests;
 
 namespace InverseScaling.Benchmark.Scoring;
 
-/// <summary>How the scorer batches sequences.</summary>
-/// <param name="TokenBudget">Largest batch as rows × padded length; a sequence longer than this runs alone. Logits memory per batch is about budget × vocabulary × 4 bytes.</param>
+/// <summary>How the scorer plans and batches its model runs.</summary>
+/// <param name="TokenBudget">Largest batch as rows × padded length (past included when continuing a cache); a sequence longer than this runs alone. Logits memory per batch is about budget × vocabulary × 4 bytes.</param>
 /// <param name="MaxBatchRows">Most sequences in one batch.</param>
-/// <param name="ShareOneTokenContexts">Serve one-token continuations of the same context from one run of the context alone.</param>
-public sealed record LoglikelihoodScorerOptions(int TokenBudget = 8192, int MaxBatchRows = 256, bool ShareOneTokenContexts = true)
+/// <param name="ShareOneTokenContexts">Share work between requests with the same context: one run of the context serves every continuation's first token, and a continuation whose tokens begin another's is read from that one's run. Off: one sequence per request.</param>
+/// <param name="UseKeyValueCache">With a <see cref="IKeyValueLanguageModel"/>, run each distinct context once and each continuation after its cached keys and values.</param>
+public sealed record LoglikelihoodScorerOptions(int TokenBudget = 8192, int MaxBatchRows = 256, bool ShareOneTokenContexts = true, bool UseKeyValueCache = true)
 {
     public static LoglikelihoodScorerOptions Default { get; } = new();
 }
 
 /// <summary>What a scorer has run so far, summed over its calls.</summary>
 /// <param name="Requests">Requests answered.</param>
-/// <param name="Sequences">Sequences sent to the model (shared single-token contexts count once).</param>
+/// <param name="Sequences">Sequences sent to the model: contexts, continuations run on a cache, or whole context+continuation rows.</param>
 /// <param name="Batches">Model calls.</param>
 /// <param name="Tokens">Real tokens sent to the model.</param>
-/// <param name="PaddedTokens">Padding slots sent to the model.</param>
+/// <param name="PaddedTokens">Padding slots sent to the model (a cache's padding not included).</param>
 /// <param name="ModelTime">Time inside the model's forward pass, logits scoring included.</param>
 public sealed record ScoringStatistics(long Requests, long Sequences, long Batches, long Tokens, long PaddedTokens, TimeSpan ModelTime)
 {
     public static ScoringStatistics Empty { get; } = new(0, 0, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Real positions whose logits (the output projection) the model computed.</summary>
+    public long LogitPositions { get; init; }
+
+    /// <summary>Σ over real tokens run of the real positions each attends to (itself and every earlier real token, cached ones included).</summary>
+    public long AttentionPairs { get; init; }
+
     /// <summary>Real tokens per second of model time.</summary>
     public double TokensPerSecond => ModelTime > TimeSpan.Zero ? Tokens / ModelTime.TotalSeconds : 0;
+
+    /// <summary>The sum of two statistics, field by field.</summary>
+    public ScoringStatistics Add(ScoringStatistics other) => new(
+        Requests + other.Requests, Sequences + other.Sequences, Batches + other.Batches, Tokens + other.Tokens,
+        PaddedTokens + other.PaddedTokens, ModelTime + other.ModelTime)
+    {
+        LogitPositions = LogitPositions + other.LogitPositions,
+        AttentionPairs = AttentionPairs + other.AttentionPairs,
+    };
 }
 
 /// <summary>
 /// Scores continuations on any <see cref="ICausalLanguageModel"/>: Σ log-softmax over the continuation's tokens, and
-/// whether each was the argmax. Requests sharing a context with one-token continuations share one sequence (the
-/// context); the others run as context+continuation. Sequences are batched longest first under a token budget, right
-/// padded. Does not own the model. Not thread-safe.
+/// whether each was the argmax. The log-softmax is taken only at the positions that predict a continuation token, and
+/// a continuation's last token is never run (nothing reads the logits after it).
+/// <list type="bullet">
+/// <item>With a <see cref="IKeyValueLanguageModel"/>: each distinct context runs once (batched longest first, left
+/// padded); its next-token logits score every continuation's first token; the rest of each continuation runs on the
+/// context's cached keys and values. Every context token and every continuation token but the last runs once.</item>
+/// <item>Otherwise: requests with the same context form one tree; a continuation whose run is a prefix of another's
+/// is read from that one; each remaining branch runs as context + continuation (minus its last token). One-token
+/// continuations of a context all read one run of the context.</item>
+/// </list>
+/// Sequences are batched longest first under a token budget, right padded. Does not own the model. Not thread-safe.
 /// </summary>
 public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
 {
@@ -57,43 +81,30 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
 
     public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
 
+    /// <summary>The algorithm as results depend on it (in the last digits): names cached results.</summary>
+    public string Name => UsesKeyValueCache ? "engine/kv-cache" : options.ShareOneTokenContexts ? "engine/shared-prefixes" : "engine/per-request";
+
+    /// <summary>True when the scorer runs continuations on cached keys and values.</summary>
+    public bool UsesKeyValueCache => options.UseKeyValueCache && options.ShareOneTokenContexts && model is IKeyValueLanguageModel;
+
     public IReadOnlyList<ContinuationScore> Score(IReadOnlyList<TokenizedRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         Validate(requests);
-        var sequences = Plan(requests, options.ShareOneTokenContexts);
-
         var logProbabilities = new double[requests.Count];
         var greedy = new bool[requests.Count];
         Array.Fill(greedy, true);
+        var totals = new Totals(logProbabilities, greedy);
 
-        var stats = Statistics with { Requests = Statistics.Requests + requests.Count };
-        var start = 0;
-        while (start < sequences.Count)
+        Statistics = Statistics with { Requests = Statistics.Requests + requests.Count };
+        if (UsesKeyValueCache)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var paddedLength = sequences[start].Tokens.Length;
-            var rows = 1;
-            while (start + rows < sequences.Count
-                && rows < options.MaxBatchRows
-                && (long)(rows + 1) * paddedLength <= options.TokenBudget)
-            {
-                rows++;
-            }
-
-            var watch = Stopwatch.StartNew();
-            var realTokens = RunBatch(sequences, start, rows, paddedLength, logProbabilities, greedy, cancellationToken);
-            stats = stats with
-            {
-                Sequences = stats.Sequences + rows,
-                Batches = stats.Batches + 1,
-                Tokens = stats.Tokens + realTokens,
-                PaddedTokens = stats.PaddedTokens + ((long)rows * paddedLength - realTokens),
-                ModelTime = stats.ModelTime + watch.Elapsed,
-            };
-            start += rows;
+            ScoreOnCache((IKeyValueLanguageModel)model, PlanContexts(requests), totals, cancellationToken);
         }
-        Statistics = stats;
+        else
+        {
+            ScoreSequences(Plan(requests, options.ShareOneTokenContexts), totals, cancellationToken);
+        }
 
         var results = new ContinuationScore[requests.Count];
         for (var i = 0; i < results.Length; i++) results[i] = new ContinuationScore(logProbabilities[i], greedy[i]);
@@ -101,79 +112,257 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     }
 
     /// <summary>
-    /// The sequences to run, longest first (ties in plan order): one per request with a longer continuation, one per
-    /// distinct context among one-token continuations.
+    /// Requests grouped by context (first-seen order). Each context's first-token targets, and its branches: the
+    /// continuations' tokens but the last, with each continuation read from the longest branch it begins.
+    /// </summary>
+    internal static IReadOnlyList<ContextPlan> PlanContexts(IReadOnlyList<TokenizedRequest> requests)
+    {
+        var plans = new List<ContextPlan>();
+        var byContext = new Dictionary<int[], ContextPlan>(TokenSequenceComparer.Instance);
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var request = requests[r];
+            if (!byContext.TryGetValue(request.Context, out var plan))
+            {
+                plan = new ContextPlan(request.Context, [], []);
+                byContext.Add(request.Context, plan);
+                plans.Add(plan);
+            }
+            var continuation = request.Continuation;
+            plan.Next.Add(new ScoringTarget(r, request.Context.Length - 1, continuation[0]));
+            if (continuation.Length == 1) continue;
+            var targets = new List<ScoringTarget>(continuation.Length - 1);
+            for (var j = 1; j < continuation.Length; j++) targets.Add(new ScoringTarget(r, j - 1, continuation[j]));
+            plan.Branches.Add(new Branch(continuation[..^1], targets));
+        }
+        foreach (var plan in plans) MergePrefixes(plan.Branches);
+        return plans;
+    }
+
+    /// <summary>
+    /// The sequences to run, longest first (ties in plan order). Shared: one per context branch (context + branch
+    /// tokens), or the context alone when all its continuations are one token. Not shared: one per request.
     /// </summary>
     internal static IReadOnlyList<ScoringSequence> Plan(IReadOnlyList<TokenizedRequest> requests, bool shareOneTokenContexts)
     {
         var planned = new List<ScoringSequence>();
-        var sharedContexts = new Dictionary<int[], List<ScoringTarget>>(TokenSequenceComparer.Instance);
-        for (var r = 0; r < requests.Count; r++)
+        if (!shareOneTokenContexts)
         {
-            var request = requests[r];
-            var lastContext = request.Context.Length - 1;
-            if (shareOneTokenContexts && request.Continuation.Length == 1)
+            for (var r = 0; r < requests.Count; r++)
             {
-                if (!sharedContexts.TryGetValue(request.Context, out var targets))
-                {
-                    targets = [];
-                    sharedContexts.Add(request.Context, targets);
-                    planned.Add(new ScoringSequence(request.Context, targets));
-                }
-                targets.Add(new ScoringTarget(r, lastContext, request.Continuation[0]));
-                continue;
+                var request = requests[r];
+                var tokens = Concat(request.Context, request.Continuation.AsSpan(0, request.Continuation.Length - 1));
+                var own = new ScoringTarget[request.Continuation.Length];
+                for (var j = 0; j < own.Length; j++) own[j] = new ScoringTarget(r, request.Context.Length - 1 + j, request.Continuation[j]);
+                planned.Add(new ScoringSequence(tokens, own));
             }
-
-            var tokens = new int[request.Length];
-            request.Context.CopyTo(tokens, 0);
-            request.Continuation.CopyTo(tokens, request.Context.Length);
-            var own = new ScoringTarget[request.Continuation.Length];
-            for (var j = 0; j < own.Length; j++) own[j] = new ScoringTarget(r, lastContext + j, request.Continuation[j]);
-            planned.Add(new ScoringSequence(tokens, own));
+        }
+        else
+        {
+            foreach (var context in PlanContexts(requests))
+            {
+                var offset = context.Context.Length;
+                if (context.Branches.Count == 0)
+                {
+                    planned.Add(new ScoringSequence(context.Context, context.Next));
+                    continue;
+                }
+                for (var b = 0; b < context.Branches.Count; b++)
+                {
+                    var branch = context.Branches[b];
+                    var targets = new List<ScoringTarget>(branch.Targets.Count + (b == 0 ? context.Next.Count : 0));
+                    if (b == 0) targets.AddRange(context.Next);
+                    foreach (var t in branch.Targets) targets.Add(t with { Position = offset + t.Position });
+                    planned.Add(new ScoringSequence(Concat(context.Context, branch.Tokens), targets));
+                }
+            }
         }
         return planned.OrderByDescending(s => s.Tokens.Length).ToList();
     }
 
-    private long RunBatch(
-        IReadOnlyList<ScoringSequence> sequences, int start, int rows, int paddedLength,
-        double[] logProbabilities, bool[] greedy, CancellationToken cancellationToken)
+    /// <summary>Folds every branch whose tokens begin a longer branch's into that branch (its targets sit at the same positions).</summary>
+    private static void MergePrefixes(List<Branch> branches)
+    {
+        if (branches.Count < 2) return;
+        var ordered = branches.OrderByDescending(b => b.Tokens.Length).ToList();
+        branches.Clear();
+        foreach (var branch in ordered)
+        {
+            var host = branches.Find(kept => kept.Tokens.AsSpan().StartsWith(branch.Tokens));
+            if (host is null) branches.Add(branch);
+            else host.Targets.AddRange(branch.Targets);
+        }
+    }
+
+    private static int[] Concat(int[] first, ReadOnlySpan<int> second)
+    {
+        if (second.IsEmpty) return first;
+        var tokens = new int[first.Length + second.Length];
+        first.CopyTo(tokens, 0);
+        second.CopyTo(tokens.AsSpan(first.Length));
+        return tokens;
+    }
+
+    private void ScoreSequences(IReadOnlyList<ScoringSequence> sequences, Totals totals, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        while (start < sequences.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var paddedLength = sequences[start].Tokens.Length;
+            var rows = RowsUnderBudget(sequences.Count - start, paddedLength);
+            var watch = Stopwatch.StartNew();
+            var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => sequences[start + row].Tokens, _ => 0);
+            var vocabulary = model.VocabularySize;
+            var first = start;
+            model.Forward(tokens, lengths, paddedLength, logits =>
+            {
+                CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
+                for (var row = 0; row < rows; row++)
+                {
+                    foreach (var target in sequences[first + row].Targets)
+                    {
+                        Read(logits, ((long)row * paddedLength + target.Position) * vocabulary, target, totals, row, target.Position, rows, paddedLength);
+                    }
+                }
+            }, cancellationToken);
+            Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+            start += rows;
+        }
+    }
+
+    private void ScoreOnCache(IKeyValueLanguageModel cached, IReadOnlyList<ContextPlan> plans, Totals totals, CancellationToken cancellationToken)
+    {
+        var contexts = plans.OrderByDescending(p => p.Context.Length).ToList();
+        var vocabulary = model.VocabularySize;
+        var start = 0;
+        while (start < contexts.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var paddedLength = contexts[start].Context.Length;
+            var rows = RowsUnderBudget(contexts.Count - start, paddedLength);
+            var first = start;
+            var watch = Stopwatch.StartNew();
+            var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => contexts[first + row].Context, _ => 0);
+            using var cache = cached.Prefill(tokens, lengths, paddedLength, logits =>
+            {
+                CheckLength(logits, (long)rows * vocabulary, rows, 1);
+                for (var row = 0; row < rows; row++)
+                {
+                    foreach (var target in contexts[first + row].Next)
+                    {
+                        Read(logits, (long)row * vocabulary, target, totals, row, lengths[row] - 1, rows, paddedLength);
+                    }
+                }
+            }, cancellationToken);
+            Count(rows, real, (long)rows * paddedLength - real, cached.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed);
+
+            var tails = new List<(int Row, Branch Branch)>();
+            for (var row = 0; row < rows; row++)
+            {
+                foreach (var branch in contexts[first + row].Branches) tails.Add((row, branch));
+            }
+            ScoreTails(cached, cache, tails.OrderByDescending(t => t.Branch.Tokens.Length).ToList(), lengths, totals, cancellationToken);
+            start += rows;
+        }
+    }
+
+    /// <summary>Runs context branches on the prefilled cache, longest first, under the token budget (cached length included).</summary>
+    private void ScoreTails(IKeyValueLanguageModel cached, IKeyValueCache cache, List<(int Row, Branch Branch)> tails, int[] contextLengths,
+        Totals totals, CancellationToken cancellationToken)
+    {
+        var vocabulary = model.VocabularySize;
+        var start = 0;
+        while (start < tails.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var paddedLength = tails[start].Branch.Tokens.Length;
+            var rows = 1;
+            while (start + rows < tails.Count && rows < options.MaxBatchRows
+                && (long)(rows + 1) * (cache.Length + paddedLength) <= options.TokenBudget)
+            {
+                rows++;
+            }
+            var first = start;
+            var watch = Stopwatch.StartNew();
+            var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => tails[first + row].Branch.Tokens, row => contextLengths[tails[first + row].Row]);
+            var cacheRows = new int[rows];
+            for (var row = 0; row < rows; row++) cacheRows[row] = tails[first + row].Row;
+            cached.Extend(cache, cacheRows, tokens, lengths, paddedLength, logits =>
+            {
+                CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
+                for (var row = 0; row < rows; row++)
+                {
+                    foreach (var target in tails[first + row].Branch.Targets)
+                    {
+                        Read(logits, ((long)row * paddedLength + target.Position) * vocabulary, target, totals, row, target.Position, rows, paddedLength);
+                    }
+                }
+            }, cancellationToken);
+            Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+            start += rows;
+        }
+    }
+
+    private int RowsUnderBudget(int available, int paddedLength)
+    {
+        var rows = 1;
+        while (rows < available && rows < options.MaxBatchRows && (long)(rows + 1) * paddedLength <= options.TokenBudget) rows++;
+        return rows;
+    }
+
+    /// <summary>Right-padded ids and lengths of <paramref name="rows"/> sequences; real tokens; attention pairs given each row's cached length.</summary>
+    private static (long[] Tokens, int[] Lengths, long Real, long Pairs) Pack(int rows, int paddedLength, Func<int, int[]> sequence, Func<int, int> cachedLength)
     {
         var tokens = new long[rows * paddedLength];
         var lengths = new int[rows];
-        long realTokens = 0;
+        long real = 0, pairs = 0;
         for (var row = 0; row < rows; row++)
         {
-            var sequence = sequences[start + row].Tokens;
-            lengths[row] = sequence.Length;
-            realTokens += sequence.Length;
-            var destination = tokens.AsSpan(row * paddedLength, sequence.Length);
-            for (var t = 0; t < sequence.Length; t++) destination[t] = sequence[t];
+            var source = sequence(row);
+            lengths[row] = source.Length;
+            real += source.Length;
+            long n = source.Length, past = cachedLength(row);
+            pairs += n * past + n * (n + 1) / 2;
+            var destination = tokens.AsSpan(row * paddedLength, source.Length);
+            for (var t = 0; t < source.Length; t++) destination[t] = source[t];
         }
+        return (tokens, lengths, real, pairs);
+    }
 
+    private void Read(ReadOnlySpan<float> logits, long offset, ScoringTarget target, Totals totals, int row, int position, int rows, int paddedLength)
+    {
         var vocabulary = model.VocabularySize;
-        model.Forward(tokens, lengths, paddedLength, logits =>
+        if (!LogSoftmax.TryAt(logits.Slice((int)offset, vocabulary), target.Token, scratch, out var logProbability, out var isArgmax))
         {
-            if (logits.Length != (long)rows * paddedLength * vocabulary)
-            {
-                throw new InvalidOperationException(
-                    $"the model returned {logits.Length} logits for a [{rows}, {paddedLength}] batch; expected {(long)rows * paddedLength * vocabulary} (vocabulary {vocabulary})");
-            }
-            for (var row = 0; row < rows; row++)
-            {
-                foreach (var target in sequences[start + row].Targets)
-                {
-                    var offset = ((long)row * paddedLength + target.Position) * vocabulary;
-                    var position = logits.Slice((int)offset, vocabulary);
-                    if (!LogSoftmax.TryAt(position, target.Token, scratch, out var logProbability, out var isArgmax))
-                    {
-                        throw NonFiniteLogits(modelFile, row, target.Position, rows, paddedLength);
-                    }
-                    logProbabilities[target.Request] += logProbability;
-                    greedy[target.Request] &= isArgmax;
-                }
-            }
-        }, cancellationToken);
-        return realTokens;
+            throw NonFiniteLogits(modelFile, row, position, rows, paddedLength);
+        }
+        totals.LogProbabilities[target.Request] += logProbability;
+        totals.Greedy[target.Request] &= isArgmax;
+    }
+
+    private static void CheckLength(ReadOnlySpan<float> logits, long expected, int rows, int positions)
+    {
+        if (logits.Length != expected)
+        {
+            throw new InvalidOperationException(
+                $"the model returned {logits.Length} logits for a [{rows}, {positions}] batch; expected {expected}");
+        }
+    }
+
+    private void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed)
+    {
+        var stats = Statistics;
+        Statistics = stats with
+        {
+            Sequences = stats.Sequences + rows,
+            Batches = stats.Batches + 1,
+            Tokens = stats.Tokens + real,
+            PaddedTokens = stats.PaddedTokens + padded,
+            ModelTime = stats.ModelTime + elapsed,
+            LogitPositions = stats.LogitPositions + logitPositions,
+            AttentionPairs = stats.AttentionPairs + pairs,
+        };
     }
 
     internal static BenchmarkInputException NonFiniteLogits(string file, int row, int position, int rows, int paddedLength) => new(
@@ -242,3 +431,15 @@ internal readonly record struct ScoringTarget(int Request, int Position, int Tok
 
 /// <summary>A token sequence sent to the model and the targets read from its logits.</summary>
 internal sealed record ScoringSequence(int[] Tokens, IReadOnlyList<ScoringTarget> Targets);
+
+/// <summary>
+/// The requests of one context: <see cref="Next"/> reads each continuation's first token after the context;
+/// <see cref="Branches"/> run after it, each target's position counted from the branch's start.
+/// </summary>
+internal sealed record ContextPlan(int[] Context, List<ScoringTarget> Next, List<Branch> Branches);
+
+/// <summary>Tokens that follow a context (a continuation without its last token) and the targets read from their logits.</summary>
+internal sealed record Branch(int[] Tokens, List<ScoringTarget> Targets);
+
+/// <summary>Per-request sums being built.</summary>
+internal sealed record Totals(double[] LogProbabilities, bool[] Greedy);

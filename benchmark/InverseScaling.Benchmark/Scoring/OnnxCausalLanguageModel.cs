@@ -179,13 +179,13 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             field: Logits);
     }
 
-    private static BenchmarkInputException VocabularyMismatch(string path, long width, int vocabulary) => new(
+    internal static BenchmarkInputException VocabularyMismatch(string path, long width, int vocabulary) => new(
         path,
         $"the logits are {width} wide but the tokenizer has {vocabulary} tokens",
         "pair the checkpoint with the tokenizer it was trained with (vocab.json/merges.txt or tokenizer.json listed beside it in family.json)",
         field: Logits);
 
-    private static InferenceSession Open(string path, OnnxModelOptions options)
+    internal static InferenceSession Open(string path, OnnxModelOptions options, string field = "onnx")
     {
         using var sessionOptions = new SessionOptions
         {
@@ -207,13 +207,13 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             throw new BenchmarkInputException(
                 path,
                 $"ONNX Runtime cannot load the file as an ONNX model ({FirstLine(e.Message)})",
-                "export the checkpoint to ONNX (for example with torch.onnx.export or optimum-cli export onnx) and point files.onnx.path at the .onnx file",
+                $"export the checkpoint to ONNX (for example with torch.onnx.export or optimum-cli export onnx) and point files.{field}.path at the .onnx file",
                 inner: e);
         }
     }
 
     /// <summary>Checks the <c>logits</c> output; true where it is float16.</summary>
-    private static bool CheckLogits(string path, InferenceSession session, int vocabulary)
+    internal static bool CheckLogits(string path, InferenceSession session, int vocabulary)
     {
         if (!session.OutputMetadata.TryGetValue(Logits, out var logits))
         {
@@ -327,7 +327,7 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
         return positions;
     }
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var end = message.IndexOf('\n');
         return (end < 0 ? message : message[..end]).Trim();
