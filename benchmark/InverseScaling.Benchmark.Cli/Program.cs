@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Cli.Commands;
 var root = new RootCommand("InverseScaling.Benchmark: score checkpoint families on the Inverse Scaling Prize tasks and gate their scaling against baselines.")
 {
     RunCommand.Create(),
+    BenchCommand.Create(),
     AcceptCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -56,14 +56,7 @@ public sealed class CheckpointCache
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(scorer);
-        var hashes = new RequestHash[requests.Count];
-        var hashBytes = new byte[requests.Count * RequestHash.Size];
-        for (var i = 0; i < hashes.Length; i++)
-        {
-            hashes[i] = RequestHash.Of(digest, requests[i]);
-            hashes[i].Write(hashBytes.AsSpan(i * RequestHash.Size));
-        }
-        var path = Path.Combine(owner.ResultsFolder(Key), ResultCache.Hex(hashBytes) + ".seg");
+        var (hashes, path) = Locate(requests);
         if (TryReadSegment(path, hashes, out var cached))
         {
             Statistics = Statistics with { Segments = Statistics.Segments + 1, RequestHits = Statistics.RequestHits + hashes.Length };
@@ -92,6 +85,18 @@ public sealed class CheckpointCache
         return results;
     }
 
+    /// <summary>Stores results computed elsewhere for <paramref name="requests"/>, as <see cref="Score"/> would have.</summary>
+    public void Store(IReadOnlyList<TokenizedRequest> requests, IReadOnlyList<ContinuationScore> results)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count != requests.Count) throw new ArgumentException($"{results.Count} results for {requests.Count} requests", nameof(results));
+        var (hashes, path) = Locate(requests);
+        var known = LoadIndex();
+        for (var i = 0; i < hashes.Length; i++) known[hashes[i]] = results[i];
+        TryWrite(path, () => SegmentBytes(hashes, [.. results]));
+    }
+
     /// <summary>Encodes <paramref name="set"/> with <paramref name="encoder"/>, or reads the token ids it gave before for the same texts and settings.</summary>
     public TokenizedRequest[] Encode(RequestSet set, RequestEncoder encoder, CancellationToken cancellationToken)
     {
@@ -106,6 +111,20 @@ public sealed class CheckpointCache
         var encoded = encoder.Encode(set, cancellationToken);
         TryWrite(path, () => EncodingBytes(encoded));
         return encoded;
+    }
+
+    /// <summary>Each request's key, and the segment file of the list: named by the hash of the keys in order.</summary>
+    private (RequestHash[] Hashes, string Path) Locate(IReadOnlyList<TokenizedRequest> requests)
+    {
+        var hashes = new RequestHash[requests.Count];
+        var hashBytes = new byte[requests.Count * RequestHash.Size];
+        var buffer = new byte[4096];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = RequestHash.Of(digest, requests[i], ref buffer);
+            hashes[i].Write(hashBytes.AsSpan(i * RequestHash.Size));
+        }
+        return (hashes, Path.Combine(owner.ResultsFolder(Key), ResultCache.Hex(hashBytes) + ".seg"));
     }
 
     private Dictionary<RequestHash, ContinuationScore> LoadIndex()
@@ -185,7 +204,7 @@ public sealed class CheckpointCache
     private static ContinuationScore ReadScore(ReadOnlySpan<byte> bytes) =>
         new(BinaryPrimitives.ReadDoubleLittleEndian(bytes), bytes[8] != 0);
 
-    /// <summary>sha256 over the requests' texts, each part prefixed by its length.</summary>
+    /// <summary>sha256 over the requests' texts (UTF-16 code units), each part prefixed by its length.</summary>
     private static string TextDigest(IReadOnlyList<LoglikelihoodRequest> requests)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -194,10 +213,9 @@ public sealed class CheckpointCache
         {
             foreach (var part in new[] { request.Context, request.Continuation })
             {
-                var bytes = Encoding.UTF8.GetBytes(part);
-                BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+                BinaryPrimitives.WriteInt32LittleEndian(length, part.Length);
                 sha.AppendData(length);
-                sha.AppendData(bytes);
+                sha.AppendData(MemoryMarshal.AsBytes(part.AsSpan()));
             }
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
@@ -260,8 +278,16 @@ public sealed class CheckpointCache
         var length = BinaryPrimitives.ReadInt32LittleEndian(body[position..]);
         position += 4;
         if (length < 0 || position + 4L * length > body.Length) return false;
-        var read = new int[length];
-        for (var t = 0; t < length; t++) read[t] = BinaryPrimitives.ReadInt32LittleEndian(body[(position + 4 * t)..]);
+        int[] read;
+        if (BitConverter.IsLittleEndian)
+        {
+            read = MemoryMarshal.Cast<byte, int>(body.Slice(position, 4 * length)).ToArray();
+        }
+        else
+        {
+            read = new int[length];
+            for (var t = 0; t < length; t++) read[t] = BinaryPrimitives.ReadInt32LittleEndian(body[(position + 4 * t)..]);
+        }
         position += 4 * length;
         ids = read;
         return true;

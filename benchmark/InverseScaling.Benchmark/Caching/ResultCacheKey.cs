@@ -54,22 +54,33 @@ internal readonly record struct RequestHash(ulong High, ulong Low)
 {
     public const int Size = 16;
 
-    /// <summary>The key of one request: sha256 of <paramref name="prefix"/> (a key's digest), then the context's and the continuation's token ids.</summary>
-    public static RequestHash Of(ReadOnlySpan<byte> prefix, TokenizedRequest request) => Of(prefix, request.Context, request.Continuation);
-
-    public static RequestHash Of(ReadOnlySpan<byte> prefix, ReadOnlySpan<int> context, ReadOnlySpan<int> continuation)
+    /// <summary>
+    /// The key of one request: sha256 of <paramref name="prefix"/> (a key's digest), then the context's length and
+    /// token ids, then the continuation's (int32, little-endian). <paramref name="buffer"/> is reused between calls.
+    /// </summary>
+    public static RequestHash Of(ReadOnlySpan<byte> prefix, TokenizedRequest request, ref byte[] buffer)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(prefix);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, context.Length);
-        sha.AppendData(length);
-        sha.AppendData(MemoryMarshal.AsBytes(context));
-        BinaryPrimitives.WriteInt32LittleEndian(length, continuation.Length);
-        sha.AppendData(length);
-        sha.AppendData(MemoryMarshal.AsBytes(continuation));
+        var size = prefix.Length + 8 + 4 * (request.Context.Length + request.Continuation.Length);
+        if (buffer.Length < size) buffer = new byte[Math.Max(size, 2 * buffer.Length)];
+        var span = buffer.AsSpan(0, size);
+        prefix.CopyTo(span);
+        var at = prefix.Length;
+        foreach (var part in new[] { request.Context, request.Continuation })
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], part.Length);
+            at += 4;
+            if (BitConverter.IsLittleEndian)
+            {
+                MemoryMarshal.AsBytes(part.AsSpan()).CopyTo(span[at..]);
+            }
+            else
+            {
+                for (var i = 0; i < part.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4 * i)..], part[i]);
+            }
+            at += 4 * part.Length;
+        }
         Span<byte> digest = stackalloc byte[32];
-        sha.GetHashAndReset(digest);
+        SHA256.HashData(span, digest);
         return Read(digest);
     }
 

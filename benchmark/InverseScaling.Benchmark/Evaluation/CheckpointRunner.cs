@@ -15,18 +15,15 @@ namespace InverseScaling.Benchmark.Evaluation;
 public sealed class CheckpointRunner : IDisposable
 {
     private readonly RequestEncoder _encoder;
-    private readonly LoglikelihoodScorer _scorer;
-    private readonly ICausalLanguageModel _model;
+    private readonly CheckpointScorer _scorer;
     private readonly int _chunkSize;
     private readonly CheckpointCache? _cache;
 
-    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, ICausalLanguageModel model, LoglikelihoodScorer scorer, int chunkSize,
-        CheckpointCache? cache)
+    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, CheckpointScorer scorer, int chunkSize, CheckpointCache? cache)
     {
         Checkpoint = checkpoint;
         Size = size;
         _encoder = encoder;
-        _model = model;
         _scorer = scorer;
         _chunkSize = chunkSize;
         _cache = cache;
@@ -48,20 +45,11 @@ public sealed class CheckpointRunner : IDisposable
         var size = Scaling.SizeMeasures.SizeOf(checkpoint.Manifest, options.SizeMeasure, family.ManifestPath);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, family.ManifestPath);
-        var withPast = options.Scorer.UseKeyValueCache && checkpoint.OnnxWithPastPath is not null;
-        var model = CheckpointModels.Open(checkpoint,
-            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads), withPast);
-        try
-        {
-            var scorer = new LoglikelihoodScorer(model, CheckpointModels.PathOf(checkpoint, withPast), options.Scorer);
-            var cache = options.Cache?.For(checkpoint, withPast, scorer.Name, SuiteInfo.Version);
-            return new CheckpointRunner(checkpoint, size, encoder, model, scorer, options.ChunkSize, cache);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        // With a results cache the model opens on the first miss: a fully cached run never loads it.
+        var scorer = CheckpointScorer.Create(checkpoint,
+            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads), options.Scorer, openNow: options.Cache is null);
+        var cache = options.Cache?.For(checkpoint, scorer.UsesWithPastExport, scorer.Name, SuiteInfo.Version);
+        return new CheckpointRunner(checkpoint, size, encoder, scorer, options.ChunkSize, cache);
     }
 
     /// <summary>Scores a stream of examples of one format; <paramref name="progress"/> receives the running count.</summary>
@@ -99,5 +87,5 @@ public sealed class CheckpointRunner : IDisposable
         return new EncodingStats(tokenized.Count, boundary, truncated, noSpace);
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _scorer.Dispose();
 }

@@ -10,7 +10,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="MaxBatchRows">Most sequences in one batch.</param>
 /// <param name="ShareOneTokenContexts">Share work between requests with the same context: one run of the context serves every continuation's first token, and a continuation whose tokens begin another's is read from that one's run. Off: one sequence per request.</param>
 /// <param name="UseKeyValueCache">With a <see cref="IKeyValueLanguageModel"/>, run each distinct context once and each continuation after its cached keys and values.</param>
-public sealed record LoglikelihoodScorerOptions(int TokenBudget = 8192, int MaxBatchRows = 256, bool ShareOneTokenContexts = true, bool UseKeyValueCache = true)
+public sealed record LoglikelihoodScorerOptions(int TokenBudget = 2048, int MaxBatchRows = 256, bool ShareOneTokenContexts = true, bool UseKeyValueCache = true)
 {
     public static LoglikelihoodScorerOptions Default { get; } = new();
 }
@@ -82,7 +82,15 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
 
     /// <summary>The algorithm as results depend on it (in the last digits): names cached results.</summary>
-    public string Name => UsesKeyValueCache ? "engine/kv-cache" : options.ShareOneTokenContexts ? "engine/shared-prefixes" : "engine/per-request";
+    public string Name => NameFor(options, model is IKeyValueLanguageModel);
+
+    /// <summary>The <see cref="Name"/> of a scorer with these options on a model with (or without) a key/value cache.</summary>
+    public static string NameFor(LoglikelihoodScorerOptions options, bool keyValueModel)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.UseKeyValueCache && options.ShareOneTokenContexts && keyValueModel ? "engine/kv-cache"
+            : options.ShareOneTokenContexts ? "engine/shared-prefixes" : "engine/per-request";
+    }
 
     /// <summary>True when the scorer runs continuations on cached keys and values.</summary>
     public bool UsesKeyValueCache => options.UseKeyValueCache && options.ShareOneTokenContexts && model is IKeyValueLanguageModel;
