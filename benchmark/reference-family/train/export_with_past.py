@@ -22,6 +22,7 @@ Consumers that do not know the input get every position.
 Position ids are cumsum(attention_mask) - 1 over past and new tokens (clamped at 0), and a key whose
 mask is 0 is blocked, as in model.py: padding may sit anywhere in the past (left-padded prompts) and
 new tokens may be right-padded. The graph repeats model.py's operations in the same order, except
+that the residual stream is [batch*sequence, width] (each linear layer one Gemm with its bias) and
 that the attention mask is added as a bias (0 or NEG_INF, computed once) instead of a select on every
 layer's scores; allowed scores are unchanged and blocked ones still get zero weight, so it computes the
 plain export's numbers, faster (ONNX Runtime's broadcast Where took ~40% of the time at 800 tokens).
@@ -76,7 +77,8 @@ class WithPastDecoder(torch.nn.Module):
         # bit-identical, blocked ones end at NEG_INF (|score| is far below its ulp), so the softmax is the same; one
         # [B, 1, T, P+T] bias for all layers instead of a broadcast select on every [B, H, T, P+T] score tensor
         bias = blocked.to(torch.float32) * NEG_INF
-        x = m.wte(input_ids) + m.wpe(pos)
+        # the residual stream runs as [B*T, C] so that every linear layer exports as one Gemm with its bias fused
+        x = (m.wte(input_ids) + m.wpe(pos)).view(B * T, -1)
         presents = []
         for i, blk in enumerate(m.blocks):
             a = blk.attn
@@ -90,10 +92,10 @@ class WithPastDecoder(torch.nn.Module):
             att = torch.matmul(q, k.transpose(-2, -1)) + bias
             att = torch.softmax(att, dim=-1)
             y = torch.matmul(att, v)
-            y = y.transpose(1, 2).reshape(B, T, a.n_head * a.head_dim)
+            y = y.transpose(1, 2).reshape(B * T, a.n_head * a.head_dim)
             x = x + a.proj(y)
             x = x + blk.fc_proj(torch.nn.functional.gelu(blk.fc(blk.ln2(x))))
-        x = m.ln_f(x)
+        x = m.ln_f(x).view(B, T, -1)
         keep = torch.where(logits_to_keep > 0, logits_to_keep, torch.full_like(logits_to_keep, T))
         x = x.index_select(1, torch.arange(T - keep, T))
         logits = torch.matmul(x, m.wte.weight.t())
