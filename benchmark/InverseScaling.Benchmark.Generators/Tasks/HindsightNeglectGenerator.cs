@@ -54,12 +54,11 @@ public sealed class HindsightNeglectGenerator : ITaskGenerator
         var random = new SeededRandom(Seed);
         var rows = Build(random, RowCount, outcomeMatchesQuery: false);
         var control = Build(random, ControlCount, outcomeMatchesQuery: true);
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
-            "Judge a bet by its expected value at the time it was taken, not by how it happened to turn out.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
+            "Judge a bet by its expected value at the time it was taken, not by how it happened to turn out.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, bool outcomeMatchesQuery)

@@ -35,18 +35,13 @@ public sealed class MemoTrapGenerator : ITaskGenerator
     {
         var sayings = Sayings.Load(sources);
         var random = new SeededRandom(Seed);
-        var order = random.Shuffle(sayings);
-        var goldIndices = GeneratedTaskKit.BalancedGoldIndices(order.Count, 2, random);
-        var rows = order.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s, NamedWordFor(s), random), s.EndingWith(NamedWordFor(s)), [s.Ending], goldIndices[i]))
-            .ToList();
+        var rows = GeneratedTaskKit.BalancedTwoWayRows(random.Shuffle(sayings), random,
+            s => (Prompt(s, NamedWordFor(s), random), s.EndingWith(NamedWordFor(s)), s.Ending));
 
         var controlRandom = new SeededRandom(Seed + 1);
-        var controlSayings = controlRandom.Shuffle(sayings).Take(ControlCount).ToList();
-        var controlGold = GeneratedTaskKit.BalancedGoldIndices(controlSayings.Count, 2, controlRandom);
-        var control = controlSayings.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s, s.FinalWord, controlRandom), s.Ending, [s.EndingWith(ControlDistractorFor(s))], controlGold[i]))
-            .ToList();
+        var control = GeneratedTaskKit.BalancedTwoWayRows(controlRandom.Shuffle(sayings).Take(ControlCount).ToList(), controlRandom,
+            s => (Prompt(s, s.FinalWord, controlRandom), s.Ending, s.EndingWith(ControlDistractorFor(s))));
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
         var definition = GeneratedTaskKit.ClassificationDefinition(
             Name, shots: 0, InverseScalingCauses.StrongPrior,

@@ -94,12 +94,11 @@ public sealed class ModusTollensGenerator : ITaskGenerator
         var random = new SeededRandom(Seed);
         var rows = Build(random, RowCount, tollens: true);
         var control = Build(random, ControlCount, tollens: false);
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, 0, InverseScalingCauses.UnwantedImitation,
-            "Judge modus tollens (if P then Q; not Q; so not P) valid, whatever the content of P and Q.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, 0, InverseScalingCauses.UnwantedImitation,
+            "Judge modus tollens (if P then Q; not Q; so not P) valid, whatever the content of P and Q.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, bool tollens)
@@ -115,7 +114,7 @@ public sealed class ModusTollensGenerator : ITaskGenerator
             var (premise, conclusion) = tollens ? (c.ThenNot, c.IfNot) : (c.If, c.Then);
             var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, random.Pick(Frames), c.If, c.Then, Capitalise(premise), conclusion, Capitalise(conclusion));
             if (!seen.Add(prompt)) continue;
-            rows.Add(ClassificationTaskKit.TwoWay(prompt, " Yes", " No", goldFirst: rows.Count % 2 == 0));
+            rows.Add(GeneratedTaskKit.PlaceGold(prompt, " Yes", [" No"], goldIndex: rows.Count % 2));
         }
         return rows;
     }

@@ -16,6 +16,9 @@ internal static class CommittedTaskFolder
     public const int MinControl = 150;
     public const int MaxControl = 300;
 
+    /// <summary>Most characters a prompt plus its longest class may have (1,024 reference-tokenizer tokens at about 3 characters each).</summary>
+    public const int MaxPromptChars = 2_800;
+
     public static string Folder(string name) => Path.Combine(TestPaths.Tasks, name);
 
     /// <summary>Every folder under <c>tasks/</c> that holds a <c>task.json</c>.</summary>
@@ -131,8 +134,8 @@ internal static class CommittedTaskFolder
             if (answer < 0 || answer >= classes.Count) yield return $"{file}:{row.Line}: answer_index {answer} is out of range";
             if (classes.Any(c => c.Length < 2 || c[0] != ' ')) yield return $"{file}:{row.Line}: every class must start with a space and say something";
             if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Count) yield return $"{file}:{row.Line}: classes repeat";
-            if (row.Prompt.Length + classes.Max(c => c.Length) > ClassificationTaskKit.MaxPromptChars)
-                yield return $"{file}:{row.Line}: prompt plus longest class is {row.Prompt.Length + classes.Max(c => c.Length)} characters, over {ClassificationTaskKit.MaxPromptChars}";
+            if (row.Prompt.Length + classes.Max(c => c.Length) > MaxPromptChars)
+                yield return $"{file}:{row.Line}: prompt plus longest class is {row.Prompt.Length + classes.Max(c => c.Length)} characters, over {MaxPromptChars}";
         }
         if (sequence || rows.Count == 0 || rows.Any(r => r.Classes is not { Count: >= 2 } || r.AnswerIndex is null)) yield break;
 
