@@ -54,8 +54,8 @@ public sealed class MemoTrapGeneratorTests
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertClassificationTask(Task, shots: 0, cause: "strong-prior");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 0, cause: "strong-prior"));
 
     /// <summary>The quoted word the instruction names, and the saying's beginning on the last line.</summary>
     private static (string Named, string Stem) Parse(string prompt)

@@ -64,8 +64,8 @@ public sealed class ResistingCorrectionGeneratorTests
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertClassificationTask(Task, shots: 2, cause: "strong-prior");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 2, cause: "strong-prior"));
 
     /// <summary>The input of the last turn and the start of its repetition.</summary>
     private static (string Input, string Partial) LastTurn(string prompt)
