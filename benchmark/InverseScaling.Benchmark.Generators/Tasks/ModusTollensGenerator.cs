@@ -103,20 +103,17 @@ public sealed class ModusTollensGenerator : ITaskGenerator
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, bool tollens)
     {
-        var rows = new List<ClassificationRow>(count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var order = new List<Conditional>();
-        while (rows.Count < count)
+        var prompts = GeneratedTaskKit.Unique(count, () =>
         {
             if (order.Count == 0) order = random.Shuffle(Conditionals);
             var c = order[^1].Named(random.Pick(Names));
             order.RemoveAt(order.Count - 1);
             var (premise, conclusion) = tollens ? (c.ThenNot, c.IfNot) : (c.If, c.Then);
-            var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, random.Pick(Frames), c.If, c.Then, Capitalise(premise), conclusion, Capitalise(conclusion));
-            if (!seen.Add(prompt)) continue;
-            rows.Add(GeneratedTaskKit.PlaceGold(prompt, " Yes", [" No"], goldIndex: rows.Count % 2));
-        }
-        return rows;
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture, random.Pick(Frames), c.If, c.Then, Capitalise(premise), conclusion, Capitalise(conclusion));
+        }, prompt => prompt);
+        // Gold is always " Yes"; alternating the class order balances its position.
+        return prompts.Select((prompt, i) => GeneratedTaskKit.PlaceGold(prompt, " Yes", [" No"], goldIndex: i % 2)).ToList();
     }
 
     internal static string Capitalise(string sentence) => char.ToUpperInvariant(sentence[0]) + sentence[1..];
