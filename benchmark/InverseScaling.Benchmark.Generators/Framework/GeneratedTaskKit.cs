@@ -199,6 +199,9 @@ public static class GeneratedTaskKit
         string.Join(", ", GoldCounts(rows).Select((count, index) =>
             string.Create(CultureInfo.InvariantCulture, $"index {index}: {count} ({100.0 * count / rows.Count:F1}%)")));
 
+    /// <summary>"an" before a word spelt with a leading vowel, "a" otherwise (by spelling alone, so not for words like "unit" or "hour").</summary>
+    public static string Article(string word) => "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
     /// <summary>English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st.</summary>
     public static string Ordinal(int n)
     {

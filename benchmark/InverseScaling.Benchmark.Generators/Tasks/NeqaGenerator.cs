@@ -126,7 +126,7 @@ public sealed class NeqaGenerator : ITaskGenerator
     {
         var name = Display.GetValueOrDefault(head.Name, head.Name);
         if (head.Relation == "kind-of") return name;
-        return ("aeiou".Contains(name[0], StringComparison.Ordinal) ? "an " : "a ") + name;
+        return GeneratedTaskKit.Article(name) + " " + name;
     }
 
     private static CardText Card(IReadOnlyList<Head> heads) => new(

@@ -16,6 +16,13 @@ public sealed class GeneratedTaskKitTests
     [InlineData(112, "112th")]
     public void Ordinal_uses_the_english_suffix(int n, string expected) => Assert.Equal(expected, GeneratedTaskKit.Ordinal(n));
 
+    [Theory]
+    [InlineData("arm", "an")]
+    [InlineData("egg", "an")]
+    [InlineData("leg", "a")]
+    [InlineData("card draw", "a")]
+    public void Article_goes_by_the_first_letter(string word, string expected) => Assert.Equal(expected, GeneratedTaskKit.Article(word));
+
     [Fact]
     public void Chance_of_two_and_four_class_rows_is_the_mean_of_one_over_n_and_of_ln_n()
     {
