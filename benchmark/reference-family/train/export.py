@@ -122,11 +122,12 @@ def pick_texts(tok, valid_docs):
     """Six fixed validation texts: five of 20-200 tokens and one of ~900 tokens, built from whole
     lines of validation documents (deterministic: first documents that fit, in order)."""
     ranges = [(20, 40), (40, 80), (80, 120), (120, 160), (160, 200), (850, 950)]
+    # first validation document to try for each text; the validation documents are in source
+    # order (fortunes, WordNet, KJV), so these starts mix the three sources
+    starts = [0, 30, 43, 10, 35, 50]
     texts, used_docs = [], set()
-    for lo, hi in ranges:
+    for (lo, hi), start in zip(ranges, starts):
         chosen = None
-        # rotate the starting document so the texts come from different sources
-        start = (len(texts) * 23) % len(valid_docs)
         for k in range(len(valid_docs)):
             di = (start + k) % len(valid_docs)
             if di in used_docs:
@@ -138,6 +139,7 @@ def pick_texts(tok, valid_docs):
                 if len(tok.encode(cand)) > hi:
                     break
                 acc = cand
+            acc = acc.rstrip()
             if lo <= len(tok.encode(acc)) <= hi:
                 chosen = (di, acc)
                 break

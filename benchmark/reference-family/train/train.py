@@ -1,6 +1,7 @@
 """Train one checkpoint of the reference family.
 
-Usage: train.py <name>      (name from model.family(), e.g. ref-25k)
+Usage: train.py <name> [out_dir]   (name from model.family(), e.g. ref-13k; out_dir defaults
+                                    to work/ckpt)
 
 Every checkpoint sees the same token windows in the same (seeded) order, with the same
 schedule: AdamW (betas 0.9/0.95, weight decay 0.1 on matrices and embeddings), linear warmup
@@ -121,9 +122,10 @@ def main():
                 batchWindows=BATCH_SIZE,
                 validationLoss=vloss, validationTokens=vcount, trainSeconds=train_seconds,
                 evalSeconds=eval_seconds, curve=curve, seed=SEED, threads=torch.get_num_threads())
-    os.makedirs(CKPT_WORK_DIR, exist_ok=True)
-    torch.save({"meta": meta, "state_dict": model.state_dict()}, os.path.join(CKPT_WORK_DIR, name + ".pt"))
-    with open(os.path.join(CKPT_WORK_DIR, name + ".json"), "w") as f:
+    out_dir = sys.argv[2] if len(sys.argv) > 2 else CKPT_WORK_DIR
+    os.makedirs(out_dir, exist_ok=True)
+    torch.save({"meta": meta, "state_dict": model.state_dict()}, os.path.join(out_dir, name + ".pt"))
+    with open(os.path.join(out_dir, name + ".json"), "w") as f:
         json.dump(meta, f, indent=2)
 
 
