@@ -72,7 +72,11 @@ public static class GeneratedTaskKit
         }).ToList();
     }
 
-    /// <summary><c>task.json</c> for a classification task: accuracy first, loss and total log-probability beside it, chance from the rows.</summary>
+    /// <summary>
+    /// <c>task.json</c> for a classification task. The gate asserts the classification loss (what the prize judged on):
+    /// unlike accuracy it still moves for models that have not learned the task, so small families gate meaningfully.
+    /// Accuracy and total log-probability are reported and fitted beside it; chance comes from the rows.
+    /// </summary>
     public static TaskDefinition ClassificationDefinition(
         string name, int shots, string cause, string correctBehaviour, IReadOnlyList<ClassificationRow> rows, int seed, int version = 1) =>
         new(
@@ -81,7 +85,7 @@ public static class GeneratedTaskKit
             Format: TaskFormatNames.Classification,
             Data: $"{name}_classification.jsonl",
             Control: ControlFile,
-            PrimaryMetric: MetricNames.Accuracy,
+            PrimaryMetric: MetricNames.Loss,
             Metrics: [MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability],
             Shots: shots,
             Cause: cause,

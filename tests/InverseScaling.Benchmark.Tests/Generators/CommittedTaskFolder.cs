@@ -117,7 +117,7 @@ internal static class CommittedTaskFolder
         var expectedData = sequence ? $"{name}_sequence-probability.jsonl" : $"{name}_classification.jsonl";
         if (d.Data != expectedData) yield return $"task.json data is '{d.Data}', expected '{expectedData}' (the released file name)";
         if (d.Control != "control.jsonl") yield return $"task.json control is '{d.Control}', expected 'control.jsonl'";
-        var (primary, metrics) = sequence ? ("loss", new[] { "loss" }) : ("accuracy", new[] { "accuracy", "loss", "total_logprob" });
+        var (primary, metrics) = sequence ? ("loss", new[] { "loss" }) : ("loss", new[] { "accuracy", "loss", "total_logprob" });
         if (d.PrimaryMetric != primary) yield return $"task.json primaryMetric is '{d.PrimaryMetric}', expected '{primary}'";
         if (d.Metrics is null || !d.Metrics.SequenceEqual(metrics)) yield return $"task.json metrics are [{string.Join(",", d.Metrics ?? [])}], expected [{string.Join(",", metrics)}]";
         if (d.Shots < 0) yield return $"task.json shots is {d.Shots}, expected 0 or more";

@@ -68,7 +68,7 @@ public sealed class CommittedTaskFolderTests
         Directory.CreateDirectory(folder);
         var definition = new TaskDefinition(
             SchemaVersion: TaskDefinition.CurrentSchemaVersion, Name: name, Format: format, Data: dataFile, Control: "control.jsonl",
-            PrimaryMetric: metrics[0], Metrics: metrics, Shots: 0, Cause: "distractor-task", CorrectBehaviour: "Answer well.",
+            PrimaryMetric: "loss", Metrics: metrics, Shots: 0, Cause: "distractor-task", CorrectBehaviour: "Answer well.",
             Chance: chance, Generator: new GeneratorInfo(name, 1, 7));
         File.WriteAllText(Path.Combine(folder, "task.json"), JsonSerializer.Serialize(definition, SuiteJson.Indented));
         File.WriteAllText(Path.Combine(folder, "README.md"), "# card\n");
