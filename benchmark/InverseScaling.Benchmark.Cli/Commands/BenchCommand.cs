@@ -32,7 +32,8 @@ internal static class BenchCommand
         };
         var limit = new Option<int?>("--limit") { Description = "Score only the first N examples of each task and control set." };
         var noControls = new Option<bool>("--no-controls") { Description = "Skip the tasks' control sets." };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads. Default: every core." };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads of the naive algorithm and of the matmul peak. Default: every core." };
+        var workers = new Option<int?>("--workers") { Description = "The engine's workers (each model call single-threaded when there is one per core). Default: one per core." };
         var peakSeconds = new Option<double>("--peak-seconds")
         {
             Description = "Seconds spent timing each matrix-multiply shape for the peak.",
@@ -41,7 +42,7 @@ internal static class BenchCommand
         var cache = new CacheOptions();
         var command = new Command("bench", "Score the tasks with the naive official algorithm and with the engine, compare time, throughput and results.")
         {
-            family, tasks, checkpoints, limit, noControls, threads, peakSeconds,
+            family, tasks, checkpoints, limit, noControls, threads, workers, peakSeconds,
         };
         cache.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
@@ -53,7 +54,10 @@ internal static class BenchCommand
                 : TaskCatalog.Discover(layout.Tasks);
             var selected = SelectCheckpoints(loaded, parse.GetValue(checkpoints));
             var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            var options = new ComparisonOptions(parse.GetValue(limit), !parse.GetValue(noControls), threadCount, cache.Resolve(parse, layout));
+            var options = new ComparisonOptions(parse.GetValue(limit), !parse.GetValue(noControls), threadCount, cache.Resolve(parse, layout))
+            {
+                Scorer = Scoring.LoglikelihoodScorerOptions.ForThisMachine with { Workers = parse.GetValue(workers) ?? Environment.ProcessorCount },
+            };
             return Run(loaded, selected, selectedTasks, options, TimeSpan.FromSeconds(parse.GetValue(peakSeconds)), cancellationToken);
         })));
         return command;
@@ -72,8 +76,10 @@ internal static class BenchCommand
     {
         var total = Stopwatch.StartNew();
         var threads = options.IntraOpThreads!.Value;
+        var workers = options.Scorer.Workers;
         Line($"bench: family {family.Name}, {checkpoints.Count} checkpoint(s), {tasks.Count} task(s){(options.IncludeControls ? " with controls" : "")}"
-            + (options.Limit is { } l ? $", first {l} examples each" : "") + $"; {threads} ONNX Runtime thread(s) on {Environment.ProcessorCount} core(s)");
+            + (options.Limit is { } l ? $", first {l} examples each" : "") + $"; {Environment.ProcessorCount} core(s)");
+        Line($"naive: one request at a time, {threads} ONNX Runtime thread(s) per call; engine: {workers} worker(s), {Math.Max(1, Environment.ProcessorCount / workers)} thread(s) per call, token budget {options.Scorer.TokenBudget}");
         Line($"machine: {CpuName()}; load average at start {LoadAverage()}");
 
         var peak = MatMulPeak.Measure(threads, peakTime, cancellationToken: cancellationToken);

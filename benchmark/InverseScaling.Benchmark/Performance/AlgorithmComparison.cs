@@ -57,16 +57,19 @@ public sealed record CheckpointComparison(
 
 /// <summary>What <see cref="AlgorithmComparison"/> scores and how.</summary>
 /// <param name="Limit">First N examples of each task (and control set).</param>
+/// <param name="IntraOpThreads">ONNX Runtime threads of the naive algorithm's model calls (null: every core).</param>
 /// <param name="Cache">Stores the engine's results there and times answering them from it.</param>
 public sealed record ComparisonOptions(int? Limit = null, bool IncludeControls = true, int? IntraOpThreads = null, ResultCache? Cache = null)
 {
-    public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.Default;
+    /// <summary>The engine's settings; its model calls get the cores divided among its workers.</summary>
+    public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.ForThisMachine;
 }
 
 /// <summary>
 /// Scores the same tasks on a checkpoint with the naive official algorithm (<see cref="NaiveLoglikelihoodScorer"/> on
-/// the plain export) and with the engine (<see cref="LoglikelihoodScorer"/> on the with-past export when the checkpoint
-/// has one), timing only the scoring: both get the same token ids, encoded once.
+/// the plain export, one request at a time, every core inside each model call) and with the engine
+/// (<see cref="CheckpointScorer"/>: the with-past export when the checkpoint has one, batches spread over workers),
+/// timing only the scoring: both get the same token ids, encoded once.
 /// </summary>
 public static class AlgorithmComparison
 {
@@ -78,16 +81,16 @@ public static class AlgorithmComparison
         ArgumentNullException.ThrowIfNull(options);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
-        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads);
-        var withPast = options.Scorer.UseKeyValueCache && checkpoint.OnnxWithPastPath is not null;
+        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext);
 
-        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, modelOptions);
-        using var engineModel = CheckpointModels.Open(checkpoint, modelOptions, withPast);
+        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
+        using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
         var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
-        var engine = new LoglikelihoodScorer(engineModel, CheckpointModels.PathOf(checkpoint, withPast), options.Scorer);
-        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, (engineModel as IKeyValueLanguageModel)?.CacheShape);
-        var cache = options.Cache?.For(checkpoint, withPast, engine.Name, Evaluation.SuiteInfo.Version);
+        var engine = checkpointScorer.Open();
+        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape);
+        var cache = options.Cache?.For(checkpoint, checkpointScorer.UsesWithPastExport, engine.Name, Evaluation.SuiteInfo.Version);
 
+        var warmedUp = false;
         var naiveWall = TimeSpan.Zero;
         var engineWall = TimeSpan.Zero;
         TimeSpan? warm = cache is null ? null : TimeSpan.Zero;
@@ -105,6 +108,14 @@ public static class AlgorithmComparison
                 var unit = control ? $"{task.Name} (control)" : task.Name;
                 progress?.Invoke($"{checkpoint.Name}: {unit}, {tokenized.Length} requests");
 
+                if (!warmedUp)
+                {
+                    // Compile the code paths of both before timing either (the first checkpoint would pay it otherwise).
+                    var sample = tokenized.Take(Math.Min(tokenized.Length, 8)).ToList();
+                    new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath).Score(sample, cancellationToken);
+                    new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(sample, cancellationToken);
+                    warmedUp = true;
+                }
                 var watch = Stopwatch.StartNew();
                 var naiveScores = naive.Score(tokenized, cancellationToken);
                 naiveWall += watch.Elapsed;

@@ -19,7 +19,8 @@ public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
     private CheckpointScorer(Checkpoint checkpoint, OnnxModelOptions modelOptions, LoglikelihoodScorerOptions options)
     {
         this.checkpoint = checkpoint;
-        this.modelOptions = modelOptions;
+        // Workers share the cores: each model call gets its share of threads unless told otherwise.
+        this.modelOptions = modelOptions with { IntraOpThreads = modelOptions.IntraOpThreads ?? Math.Max(1, Environment.ProcessorCount / options.Workers) };
         this.options = options;
         UsesWithPastExport = options.UseKeyValueCache && options.ShareOneTokenContexts && checkpoint.OnnxWithPastPath is not null;
         Name = LoglikelihoodScorer.NameFor(options, UsesWithPastExport);
@@ -44,6 +45,9 @@ public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
     /// <summary>The algorithm, as <see cref="LoglikelihoodScorer.Name"/>.</summary>
     public string Name { get; }
 
+    /// <summary>The model's key/value cache geometry once it is open, when it has one.</summary>
+    public KeyValueShape? CacheShape => (model as IKeyValueLanguageModel)?.CacheShape;
+
     /// <summary>Work done so far (empty while the model is not open).</summary>
     public ScoringStatistics Statistics => scorer?.Statistics ?? ScoringStatistics.Empty;
 
@@ -52,7 +56,21 @@ public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
 
     public void Dispose() => model?.Dispose();
 
-    private LoglikelihoodScorer Open()
+    /// <summary>The model, opened if it is not open yet.</summary>
+    public ICausalLanguageModel Model
+    {
+        get
+        {
+            Open();
+            return model!;
+        }
+    }
+
+    /// <summary>The scorer's options, with the model's threads resolved.</summary>
+    public LoglikelihoodScorerOptions Options => options;
+
+    /// <summary>Opens the model if it is not open yet.</summary>
+    public LoglikelihoodScorer Open()
     {
         if (scorer is not null) return scorer;
         model = CheckpointModels.Open(checkpoint, modelOptions, UsesWithPastExport);

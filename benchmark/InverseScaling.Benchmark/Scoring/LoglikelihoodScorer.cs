@@ -10,9 +10,13 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="MaxBatchRows">Most sequences in one batch.</param>
 /// <param name="ShareOneTokenContexts">Share work between requests with the same context: one run of the context serves every continuation's first token, and a continuation whose tokens begin another's is read from that one's run. Off: one sequence per request.</param>
 /// <param name="UseKeyValueCache">With a <see cref="IKeyValueLanguageModel"/>, run each distinct context once and each continuation after its cached keys and values.</param>
-public sealed record LoglikelihoodScorerOptions(int TokenBudget = 2048, int MaxBatchRows = 256, bool ShareOneTokenContexts = true, bool UseKeyValueCache = true)
+/// <param name="Workers">Batches run by this many threads at once on the same model (each model call then best single-threaded). Results do not depend on it.</param>
+public sealed record LoglikelihoodScorerOptions(int TokenBudget = 1024, int MaxBatchRows = 256, bool ShareOneTokenContexts = true, bool UseKeyValueCache = true, int Workers = 1)
 {
     public static LoglikelihoodScorerOptions Default { get; } = new();
+
+    /// <summary>The engine's settings on this machine: one worker per core (with single-threaded model calls).</summary>
+    public static LoglikelihoodScorerOptions ForThisMachine { get; } = new(Workers: Environment.ProcessorCount);
 }
 
 /// <summary>What a scorer has run so far, summed over its calls.</summary>
@@ -21,7 +25,7 @@ public sealed record LoglikelihoodScorerOptions(int TokenBudget = 2048, int MaxB
 /// <param name="Batches">Model calls.</param>
 /// <param name="Tokens">Real tokens sent to the model.</param>
 /// <param name="PaddedTokens">Padding slots sent to the model (a cache's padding not included).</param>
-/// <param name="ModelTime">Time inside the model's forward pass, logits scoring included.</param>
+/// <param name="ModelTime">Time inside the model's forward pass, logits scoring included (summed over workers).</param>
 public sealed record ScoringStatistics(long Requests, long Sequences, long Batches, long Tokens, long PaddedTokens, TimeSpan ModelTime)
 {
     public static ScoringStatistics Empty { get; } = new(0, 0, 0, 0, 0, TimeSpan.Zero);
@@ -32,7 +36,7 @@ public sealed record ScoringStatistics(long Requests, long Sequences, long Batch
     /// <summary>Σ over real tokens run of the real positions each attends to (itself and every earlier real token, cached ones included).</summary>
     public long AttentionPairs { get; init; }
 
-    /// <summary>Real tokens per second of model time.</summary>
+    /// <summary>Real tokens per second of model time (per worker when several ran at once).</summary>
     public double TokensPerSecond => ModelTime > TimeSpan.Zero ? Tokens / ModelTime.TotalSeconds : 0;
 
     /// <summary>The sum of two statistics, field by field.</summary>
@@ -57,14 +61,14 @@ public sealed record ScoringStatistics(long Requests, long Sequences, long Batch
 /// is read from that one; each remaining branch runs as context + continuation (minus its last token). One-token
 /// continuations of a context all read one run of the context.</item>
 /// </list>
-/// Sequences are batched longest first under a token budget, right padded. Does not own the model. Not thread-safe.
+/// Sequences are batched longest first under a token budget, right padded; with several workers, batches (a prompt
+/// batch with its continuations) run concurrently on the same model. Does not own the model. One call at a time.
 /// </summary>
 public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
 {
     private readonly ICausalLanguageModel model;
     private readonly string modelFile;
     private readonly LoglikelihoodScorerOptions options;
-    private readonly double[] scratch;
 
     /// <param name="modelFile">The checkpoint file, named in errors about its logits.</param>
     public LoglikelihoodScorer(ICausalLanguageModel model, string modelFile, LoglikelihoodScorerOptions? options = null)
@@ -73,10 +77,10 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         options ??= LoglikelihoodScorerOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TokenBudget, 1, nameof(options.TokenBudget));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchRows, 1, nameof(options.MaxBatchRows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1, nameof(options.Workers));
         this.model = model;
         this.modelFile = modelFile;
         this.options = options;
-        scratch = new double[model.VocabularySize];
     }
 
     public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
@@ -99,23 +103,50 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     {
         ArgumentNullException.ThrowIfNull(requests);
         Validate(requests);
-        var logProbabilities = new double[requests.Count];
-        var greedy = new bool[requests.Count];
-        Array.Fill(greedy, true);
-        var totals = new Totals(logProbabilities, greedy);
-
         Statistics = Statistics with { Requests = Statistics.Requests + requests.Count };
-        if (UsesKeyValueCache)
+        IReadOnlyList<Action<Worker>> work = UsesKeyValueCache
+            ? CacheWork((IKeyValueLanguageModel)model, PlanContexts(requests), cancellationToken)
+            : SequenceWork(Plan(requests, options.ShareOneTokenContexts), cancellationToken);
+
+        var workers = Enumerable.Range(0, Math.Min(options.Workers, Math.Max(1, work.Count)))
+            .Select(_ => new Worker(requests.Count, model.VocabularySize)).ToArray();
+        if (workers.Length == 1)
         {
-            ScoreOnCache((IKeyValueLanguageModel)model, PlanContexts(requests), totals, cancellationToken);
+            foreach (var item in work)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                item(workers[0]);
+            }
         }
         else
         {
-            ScoreSequences(Plan(requests, options.ShareOneTokenContexts), totals, cancellationToken);
+            // Longest batches first; each worker takes the next one when it is free.
+            var next = -1;
+            Parallel.ForEach(workers, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, worker =>
+            {
+                for (var i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    work[i](worker);
+                }
+            });
         }
 
         var results = new ContinuationScore[requests.Count];
-        for (var i = 0; i < results.Length; i++) results[i] = new ContinuationScore(logProbabilities[i], greedy[i]);
+        for (var i = 0; i < results.Length; i++)
+        {
+            double logProbability = 0;
+            var greedy = true;
+            foreach (var worker in workers)
+            {
+                logProbability += worker.LogProbabilities[i];
+                greedy &= worker.Greedy[i];
+            }
+            results[i] = new ContinuationScore(logProbability, greedy);
+        }
+        var stats = Statistics;
+        foreach (var worker in workers) stats = stats.Add(worker.Statistics);
+        Statistics = stats;
         return results;
     }
 
@@ -211,79 +242,88 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         return tokens;
     }
 
-    private void ScoreSequences(IReadOnlyList<ScoringSequence> sequences, Totals totals, CancellationToken cancellationToken)
+    /// <summary>One work item per batch of sequences, longest first under the token budget.</summary>
+    private List<Action<Worker>> SequenceWork(IReadOnlyList<ScoringSequence> sequences, CancellationToken cancellationToken)
     {
-        var start = 0;
-        while (start < sequences.Count)
+        var work = new List<Action<Worker>>();
+        var vocabulary = model.VocabularySize;
+        var budget = BatchBudget(sequences.Sum(s => (long)s.Tokens.Length));
+        for (var start = 0; start < sequences.Count;)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var paddedLength = sequences[start].Tokens.Length;
-            var rows = RowsUnderBudget(sequences.Count - start, paddedLength);
-            var watch = Stopwatch.StartNew();
-            var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => sequences[start + row].Tokens, _ => 0);
-            var vocabulary = model.VocabularySize;
             var first = start;
-            model.Forward(tokens, lengths, paddedLength, logits =>
+            var paddedLength = sequences[first].Tokens.Length;
+            var rows = RowsUnderBudget(sequences.Count - first, paddedLength, budget);
+            work.Add(worker =>
             {
-                CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
-                for (var row = 0; row < rows; row++)
+                var watch = Stopwatch.StartNew();
+                var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => sequences[first + row].Tokens, _ => 0);
+                model.Forward(tokens, lengths, paddedLength, logits =>
                 {
-                    foreach (var target in sequences[first + row].Targets)
+                    CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
+                    for (var row = 0; row < rows; row++)
                     {
-                        Read(logits, ((long)row * paddedLength + target.Position) * vocabulary, target, totals, row, target.Position, rows, paddedLength);
+                        foreach (var target in sequences[first + row].Targets)
+                        {
+                            Read(worker, logits, ((long)row * paddedLength + target.Position) * vocabulary, target, row, target.Position, rows, paddedLength);
+                        }
                     }
-                }
-            }, cancellationToken);
-            Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+                }, cancellationToken);
+                worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+            });
             start += rows;
         }
+        return work;
     }
 
-    private void ScoreOnCache(IKeyValueLanguageModel cached, IReadOnlyList<ContextPlan> plans, Totals totals, CancellationToken cancellationToken)
+    /// <summary>One work item per batch of contexts, longest first: their prefill, then their continuations on its cache.</summary>
+    private List<Action<Worker>> CacheWork(IKeyValueLanguageModel cached, IReadOnlyList<ContextPlan> plans, CancellationToken cancellationToken)
     {
         var contexts = plans.OrderByDescending(p => p.Context.Length).ToList();
+        var work = new List<Action<Worker>>();
         var vocabulary = model.VocabularySize;
-        var start = 0;
-        while (start < contexts.Count)
+        var budget = BatchBudget(contexts.Sum(c => (long)c.Context.Length));
+        for (var start = 0; start < contexts.Count;)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var paddedLength = contexts[start].Context.Length;
-            var rows = RowsUnderBudget(contexts.Count - start, paddedLength);
             var first = start;
-            var watch = Stopwatch.StartNew();
-            var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => contexts[first + row].Context, _ => 0);
-            using var cache = cached.Prefill(tokens, lengths, paddedLength, logits =>
+            var paddedLength = contexts[first].Context.Length;
+            var rows = RowsUnderBudget(contexts.Count - first, paddedLength, budget);
+            work.Add(worker =>
             {
-                CheckLength(logits, (long)rows * vocabulary, rows, 1);
+                var watch = Stopwatch.StartNew();
+                var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => contexts[first + row].Context, _ => 0);
+                using var cache = cached.Prefill(tokens, lengths, paddedLength, logits =>
+                {
+                    CheckLength(logits, (long)rows * vocabulary, rows, 1);
+                    for (var row = 0; row < rows; row++)
+                    {
+                        foreach (var target in contexts[first + row].Next)
+                        {
+                            Read(worker, logits, (long)row * vocabulary, target, row, lengths[row] - 1, rows, paddedLength);
+                        }
+                    }
+                }, cancellationToken);
+                worker.Count(rows, real, (long)rows * paddedLength - real, cached.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed);
+
+                var tails = new List<(int Row, Branch Branch)>();
                 for (var row = 0; row < rows; row++)
                 {
-                    foreach (var target in contexts[first + row].Next)
-                    {
-                        Read(logits, (long)row * vocabulary, target, totals, row, lengths[row] - 1, rows, paddedLength);
-                    }
+                    foreach (var branch in contexts[first + row].Branches) tails.Add((row, branch));
                 }
-            }, cancellationToken);
-            Count(rows, real, (long)rows * paddedLength - real, cached.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed);
-
-            var tails = new List<(int Row, Branch Branch)>();
-            for (var row = 0; row < rows; row++)
-            {
-                foreach (var branch in contexts[first + row].Branches) tails.Add((row, branch));
-            }
-            ScoreTails(cached, cache, tails.OrderByDescending(t => t.Branch.Tokens.Length).ToList(), lengths, totals, cancellationToken);
+                ScoreTails(worker, cached, cache, [.. tails.OrderByDescending(t => t.Branch.Tokens.Length)], lengths, cancellationToken);
+            });
             start += rows;
         }
+        return work;
     }
 
     /// <summary>Runs context branches on the prefilled cache, longest first, under the token budget (cached length included).</summary>
-    private void ScoreTails(IKeyValueLanguageModel cached, IKeyValueCache cache, List<(int Row, Branch Branch)> tails, int[] contextLengths,
-        Totals totals, CancellationToken cancellationToken)
+    private void ScoreTails(Worker worker, IKeyValueLanguageModel cached, IKeyValueCache cache, List<(int Row, Branch Branch)> tails, int[] contextLengths,
+        CancellationToken cancellationToken)
     {
         var vocabulary = model.VocabularySize;
         var start = 0;
         while (start < tails.Count)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var paddedLength = tails[start].Branch.Tokens.Length;
             var rows = 1;
             while (start + rows < tails.Count && rows < options.MaxBatchRows
@@ -303,21 +343,25 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 {
                     foreach (var target in tails[first + row].Branch.Targets)
                     {
-                        Read(logits, ((long)row * paddedLength + target.Position) * vocabulary, target, totals, row, target.Position, rows, paddedLength);
+                        Read(worker, logits, ((long)row * paddedLength + target.Position) * vocabulary, target, row, target.Position, rows, paddedLength);
                     }
                 }
             }, cancellationToken);
-            Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+            worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
             start += rows;
         }
     }
 
-    private int RowsUnderBudget(int available, int paddedLength)
+    private int RowsUnderBudget(int available, int paddedLength, int budget)
     {
         var rows = 1;
-        while (rows < available && rows < options.MaxBatchRows && (long)(rows + 1) * paddedLength <= options.TokenBudget) rows++;
+        while (rows < available && rows < options.MaxBatchRows && (long)(rows + 1) * paddedLength <= budget) rows++;
         return rows;
     }
+
+    /// <summary>The token budget, lowered so that several workers get a few batches each (at least 64 tokens per batch).</summary>
+    private int BatchBudget(long totalTokens) =>
+        options.Workers == 1 ? options.TokenBudget : (int)Math.Min(options.TokenBudget, Math.Max(64, totalTokens / (4 * options.Workers)));
 
     /// <summary>Right-padded ids and lengths of <paramref name="rows"/> sequences; real tokens; attention pairs given each row's cached length.</summary>
     private static (long[] Tokens, int[] Lengths, long Real, long Pairs) Pack(int rows, int paddedLength, Func<int, int[]> sequence, Func<int, int> cachedLength)
@@ -338,15 +382,15 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         return (tokens, lengths, real, pairs);
     }
 
-    private void Read(ReadOnlySpan<float> logits, long offset, ScoringTarget target, Totals totals, int row, int position, int rows, int paddedLength)
+    private void Read(Worker worker, ReadOnlySpan<float> logits, long offset, ScoringTarget target, int row, int position, int rows, int paddedLength)
     {
         var vocabulary = model.VocabularySize;
-        if (!LogSoftmax.TryAt(logits.Slice((int)offset, vocabulary), target.Token, scratch, out var logProbability, out var isArgmax))
+        if (!LogSoftmax.TryAt(logits.Slice((int)offset, vocabulary), target.Token, worker.Scratch, out var logProbability, out var isArgmax))
         {
             throw NonFiniteLogits(modelFile, row, position, rows, paddedLength);
         }
-        totals.LogProbabilities[target.Request] += logProbability;
-        totals.Greedy[target.Request] &= isArgmax;
+        worker.LogProbabilities[target.Request] += logProbability;
+        worker.Greedy[target.Request] &= isArgmax;
     }
 
     private static void CheckLength(ReadOnlySpan<float> logits, long expected, int rows, int positions)
@@ -358,19 +402,24 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         }
     }
 
-    private void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed)
+    /// <summary>One thread's share of a call: its scratch, its partial sums per request (merged at the end) and its counts.</summary>
+    private sealed class Worker
     {
-        var stats = Statistics;
-        Statistics = stats with
+        public Worker(int requests, int vocabulary)
         {
-            Sequences = stats.Sequences + rows,
-            Batches = stats.Batches + 1,
-            Tokens = stats.Tokens + real,
-            PaddedTokens = stats.PaddedTokens + padded,
-            ModelTime = stats.ModelTime + elapsed,
-            LogitPositions = stats.LogitPositions + logitPositions,
-            AttentionPairs = stats.AttentionPairs + pairs,
-        };
+            LogProbabilities = new double[requests];
+            Greedy = new bool[requests];
+            Array.Fill(Greedy, true);
+            Scratch = new double[vocabulary];
+        }
+
+        public double[] LogProbabilities { get; }
+        public bool[] Greedy { get; }
+        public double[] Scratch { get; }
+        public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
+
+        public void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed) => Statistics = Statistics.Add(
+            new ScoringStatistics(0, rows, 1, real, padded, elapsed) { LogitPositions = logitPositions, AttentionPairs = pairs });
     }
 
     internal static BenchmarkInputException NonFiniteLogits(string file, int row, int position, int rows, int paddedLength) => new(
@@ -449,5 +498,3 @@ internal sealed record ContextPlan(int[] Context, List<ScoringTarget> Next, List
 /// <summary>Tokens that follow a context (a continuation without its last token) and the targets read from their logits.</summary>
 internal sealed record Branch(int[] Tokens, List<ScoringTarget> Targets);
 
-/// <summary>Per-request sums being built.</summary>
-internal sealed record Totals(double[] LogProbabilities, bool[] Greedy);

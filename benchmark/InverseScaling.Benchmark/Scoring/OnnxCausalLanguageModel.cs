@@ -11,7 +11,14 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="VocabularySize">The tokenizer's vocabulary size; the logits must be exactly this wide.</param>
 /// <param name="MaxContext">Longest sequence the checkpoint accepts (its manifest's <c>maxContext</c>).</param>
 /// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
-public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null);
+public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
+{
+    /// <summary>
+    /// With-past exports: prompts longer than this run in chunks of this many positions, each on the cache of those
+    /// before it (0: whole). <value>Default 256.</value>
+    /// </summary>
+    public int PrefillChunk { get; init; } = 256;
+}
 
 /// <summary>
 /// A causal language model in an ONNX file, run on ONNX Runtime's CPU provider. Feeds <c>input_ids</c>,

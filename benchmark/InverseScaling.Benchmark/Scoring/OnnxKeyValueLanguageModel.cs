@@ -36,6 +36,7 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
     private readonly bool cacheBranch;
     private readonly bool halfLogits;
     private readonly TensorElementType pastType;
+    private readonly int prefillChunk;
 
     private OnnxKeyValueLanguageModel(string path, InferenceSession session, KeyValueShape shape, TensorElementType pastType,
         bool positionIds, bool cacheBranch, bool keepsLast, bool halfLogits, OnnxModelOptions options)
@@ -48,6 +49,7 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
         this.cacheBranch = cacheBranch;
         PrefillComputesLastLogitsOnly = keepsLast;
         this.halfLogits = halfLogits;
+        prefillChunk = options.PrefillChunk;
         pastNames = new string[2 * shape.Layers];
         presentNames = new string[2 * shape.Layers];
         for (var layer = 0; layer < shape.Layers; layer++)
@@ -156,11 +158,43 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
             mask.AsSpan(start, length).Fill(1);
         }
 
-        var outputs = Run(ids, mask, batch, sequenceLength, past: null, keepLast: PrefillComputesLastLogitsOnly, prefillOutputs, cancellationToken);
+        // Long prompts run in chunks of columns, each on the keys and values of the chunks before it: the causal score
+        // matrices then cover about half the square instead of all of it.
+        var chunk = prefillChunk > 0 && prefillChunk < sequenceLength ? prefillChunk : sequenceLength;
+        IDisposableReadOnlyCollection<OrtValue>? outputs = null;
         try
         {
-            var logits = outputs[0];
-            var kept = PrefillComputesLastLogitsOnly ? 1 : sequenceLength;
+            for (var start = 0; start < sequenceLength; start += chunk)
+            {
+                var width = Math.Min(chunk, sequenceLength - start);
+                var chunkIds = ids;
+                var chunkMask = mask;
+                if (width < sequenceLength)
+                {
+                    chunkIds = new long[batch * width];
+                    chunkMask = new long[batch * (start + width)];
+                    for (var row = 0; row < batch; row++)
+                    {
+                        ids.AsSpan(row * sequenceLength + start, width).CopyTo(chunkIds.AsSpan(row * width));
+                        mask.AsSpan(row * sequenceLength, start + width).CopyTo(chunkMask.AsSpan(row * (start + width)));
+                    }
+                }
+                var past = outputs is null ? null : Enumerable.Range(1, pastNames.Length).Select(i => outputs[i]).ToList();
+                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: PrefillComputesLastLogitsOnly, prefillOutputs, cancellationToken);
+                outputs?.Dispose();
+                outputs = next;
+            }
+        }
+        catch
+        {
+            outputs?.Dispose();
+            throw;
+        }
+        var lastChunk = sequenceLength - (sequenceLength - 1) / chunk * chunk;
+        try
+        {
+            var logits = outputs![0];
+            var kept = PrefillComputesLastLogitsOnly ? 1 : lastChunk;
             CheckShape(logits, batch, kept);
             var next = new float[batch * VocabularySize];
             var all = ReadLogits(logits);
@@ -175,7 +209,7 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
         }
         catch
         {
-            outputs.Dispose();
+            outputs!.Dispose();
             throw;
         }
     }

@@ -86,6 +86,30 @@ public sealed class KeyValueScorerTests
     }
 
     [Fact]
+    public void Workers_run_batches_at_once_and_give_the_same_numbers()
+    {
+        var random = new Random(7);
+        var table = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray()).ToArray();
+        var requests = Enumerable.Range(0, 40).SelectMany(e =>
+        {
+            var context = Enumerable.Range(0, 3 + e % 17).Select(_ => random.Next(5)).ToArray();
+            return new[] { new TokenizedRequest(context, [random.Next(5)]), new TokenizedRequest(context, [random.Next(5), random.Next(5)]) };
+        }).ToArray();
+        var alone = new PrefixLogitsModel(table);
+        var shared = new PrefixLogitsModel(table);
+
+        var one = new LoglikelihoodScorer(alone, "prefix.onnx", new(TokenBudget: 64)).Score(requests, Cancel);
+        var scorer = new LoglikelihoodScorer(shared, "prefix.onnx", new(TokenBudget: 64, Workers: 3));
+        var three = scorer.Score(requests, Cancel);
+
+        Assert.Equal(one, three);
+        Assert.True(shared.Overlaps > 0, "no two model calls overlapped");
+        Assert.Equal(alone.Calls.Count(c => c.Kind == "prefill"), shared.Calls.Count(c => c.Kind == "prefill"));
+        Assert.Equal(requests.Length, scorer.Statistics.Requests);
+        Assert.Equal(requests.Sum(r => r.Context.Length) / 2 + requests.Sum(r => r.Continuation.Length - 1), scorer.Statistics.Tokens);
+    }
+
+    [Fact]
     public void Continuation_batches_count_the_cached_length_against_the_budget()
     {
         var model = new PrefixLogitsModel(FixedLogitsModel.HandTable);

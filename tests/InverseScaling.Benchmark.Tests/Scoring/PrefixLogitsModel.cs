@@ -20,9 +20,15 @@ internal sealed class PrefixLogitsModel(float[][] table, int maxContext = 64) : 
     /// <summary>Every call: kind (forward, prefill or extend), rows and padded length; for extend also the cache rows used.</summary>
     public List<(string Kind, int Rows, int Length, int[] CacheRows)> Calls { get; } = [];
 
+    /// <summary>Calls made from more than one thread at a time.</summary>
+    public int Overlaps => overlaps;
+
+    private int running;
+    private int overlaps;
+
     public void Forward(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
     {
-        Calls.Add(("forward", lengths.Length, sequenceLength, []));
+        Record(("forward", lengths.Length, sequenceLength, []));
         var logits = new float[lengths.Length * sequenceLength * VocabularySize];
         Array.Fill(logits, float.NaN);
         for (var row = 0; row < lengths.Length; row++)
@@ -39,7 +45,7 @@ internal sealed class PrefixLogitsModel(float[][] table, int maxContext = 64) : 
 
     public IKeyValueCache Prefill(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
     {
-        Calls.Add(("prefill", lengths.Length, sequenceLength, []));
+        Record(("prefill", lengths.Length, sequenceLength, []));
         var rows = new List<long>[lengths.Length];
         var logits = new float[lengths.Length * VocabularySize];
         for (var row = 0; row < rows.Length; row++)
@@ -56,7 +62,7 @@ internal sealed class PrefixLogitsModel(float[][] table, int maxContext = 64) : 
     {
         var cached = (Cache)cache;
         Assert.False(cached.Disposed, "extend after the cache was disposed");
-        Calls.Add(("extend", lengths.Length, sequenceLength, cacheRows.ToArray()));
+        Record(("extend", lengths.Length, sequenceLength, cacheRows.ToArray()));
         var logits = new float[lengths.Length * sequenceLength * VocabularySize];
         Array.Fill(logits, float.NaN);
         for (var row = 0; row < lengths.Length; row++)
@@ -73,6 +79,14 @@ internal sealed class PrefixLogitsModel(float[][] table, int maxContext = 64) : 
 
     public void Dispose()
     {
+    }
+
+    private void Record((string, int, int, int[]) call)
+    {
+        if (Interlocked.Increment(ref running) > 1) Interlocked.Increment(ref overlaps);
+        lock (Calls) Calls.Add(call);
+        Thread.Sleep(1); // long enough for another worker to overlap
+        Interlocked.Decrement(ref running);
     }
 
     private float[] Next(List<long> prefix)

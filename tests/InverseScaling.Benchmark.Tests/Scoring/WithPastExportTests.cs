@@ -69,6 +69,35 @@ public sealed class WithPastExportTests
     }
 
     [Fact]
+    public void A_prompt_prefilled_in_chunks_gives_the_whole_prompts_numbers()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var checkpoint = Reference.Value.Checkpoints[^1];
+        var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
+        using var whole = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 0 });
+        using var chunked = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 16 });
+        var texts = FixtureTexts(checkpoint.Name).Take(5).Select(t => t[..Math.Min(t.Length, 70)]).ToList();
+        var (tokens, lengths, width) = Pack(texts);
+        float[] reference = [], next = [];
+        int[] rows = [4, 0, 2];
+        var (more, moreLengths, moreWidth) = Pack([[5, 6, 7], [8], [9, 10]]);
+        float[] referenceMore = [], nextMore = [];
+
+        using (var cache = whole.Prefill(tokens, lengths, width, l => reference = l.ToArray(), cancel))
+        {
+            whole.Extend(cache, rows, more, moreLengths, moreWidth, l => referenceMore = l.ToArray(), cancel);
+        }
+        using (var cache = chunked.Prefill(tokens, lengths, width, l => next = l.ToArray(), cancel))
+        {
+            chunked.Extend(cache, rows, more, moreLengths, moreWidth, l => nextMore = l.ToArray(), cancel);
+        }
+
+        Assert.Equal(70, width); // five chunks of 16 columns, the last 6 wide
+        Assert.True(MaxDifference(reference, next) <= Tolerance, $"prefill differs by {MaxDifference(reference, next):E2}");
+        Assert.True(MaxDifference(referenceMore, nextMore) <= Tolerance, $"continuation differs by {MaxDifference(referenceMore, nextMore):E2}");
+    }
+
+    [Fact]
     public void A_with_past_export_beside_another_plain_file_is_refused()
     {
         var checkpoints = Reference.Value.Checkpoints;
