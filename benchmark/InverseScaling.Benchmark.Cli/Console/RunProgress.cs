@@ -42,7 +42,8 @@ internal abstract class RunProgress
         public void Progress(PlannedUnit unit, int scored)
         {
             _inUnit = scored;
-            if (_clock.Elapsed - _lastLine < TimeSpan.FromSeconds(10)) return;
+            // A finished unit gets its own "done" line right after.
+            if (scored >= unit.Examples || _clock.Elapsed - _lastLine < TimeSpan.FromSeconds(10)) return;
             _lastLine = _clock.Elapsed;
             System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left");
         }
@@ -71,26 +72,28 @@ internal abstract class RunProgress
         public override T Run<T>(Func<IEvaluationObserver, T> evaluate)
         {
             T result = default!;
+            var label = new LabelColumn();
             AnsiConsole.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                .Columns(label, new ProgressBarColumn(), new PercentageColumn(),
                     new ExamplesPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context => result = evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), new BarObserver(context))));
+                .Start(context => result = evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), new BarObserver(context, label))));
             return result;
         }
     }
 
-    private sealed class BarObserver(ProgressContext context) : IEvaluationObserver
+    private sealed class BarObserver(ProgressContext context, LabelColumn label) : IEvaluationObserver
     {
         private readonly Dictionary<string, ProgressTask> _bars = new();
         private readonly Dictionary<string, double> _completed = new();
 
         public void Planned(IReadOnlyList<PlannedUnit> units)
         {
+            label.Width = units.Count == 0 ? null : units.Max(u => u.Label.Length);
             foreach (var group in units.GroupBy(u => u.Checkpoint))
             {
-                _bars[group.Key] = context.AddTask(Markup.Escape(group.Key), autoStart: false, maxValue: group.Sum(u => u.Examples));
+                _bars[group.Key] = context.AddTask(Describe(group.Key), autoStart: false, maxValue: group.Sum(u => u.Examples));
                 _completed[group.Key] = 0;
             }
         }
@@ -99,7 +102,7 @@ internal abstract class RunProgress
         {
             var bar = _bars[unit.Checkpoint];
             if (!bar.IsStarted) bar.StartTask();
-            bar.Description = Markup.Escape(unit.Label);
+            bar.Description = Describe(unit.Label);
             bar.Value = _completed[unit.Checkpoint] + scored;
         }
 
@@ -110,10 +113,25 @@ internal abstract class RunProgress
             bar.Value = _completed[unit.Checkpoint];
             if (bar.Value >= bar.MaxValue)
             {
-                bar.Description = Markup.Escape(unit.Checkpoint);
+                bar.Description = Describe(unit.Checkpoint);
                 bar.StopTask();
             }
         }
+
+        private static string Describe(string label) => Markup.Escape(label);
+    }
+
+    /// <summary>The bar's label, left-aligned in a column as wide as the longest label, so the bars do not jump as labels change.</summary>
+    private sealed class LabelColumn : ProgressColumn
+    {
+        public int? Width { get; set; }
+
+        protected override bool NoWrap => true;
+
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Markup(task.Description).Overflow(Overflow.Ellipsis);
+
+        public override int? GetColumnWidth(Spectre.Console.Rendering.RenderOptions options) => Width;
     }
 
     /// <summary>Examples per second of a bar.</summary>
