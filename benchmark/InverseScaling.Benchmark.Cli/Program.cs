@@ -5,5 +5,6 @@ var root = new RootCommand("InverseScaling.Benchmark: score checkpoint families 
 {
     RunCommand.Create(),
     AcceptCommand.Create(),
+    ReportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Console;
+using InverseScaling.Benchmark.Cli.Reports;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Reports;
@@ -33,10 +34,11 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var report = new Option<bool>("--report") { Description = "Also write report.html and report.md (with plots) to <out>/report/." };
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
         {
-            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet,
+            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet, report,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
         {
@@ -57,9 +59,19 @@ internal static class RunCommand
             var run = observer.Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, cancellationToken));
             ResultFiles.WriteSummary(outDirectory, run);
 
-            var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options)));
+            var verdicts = run.Tasks.ToDictionary(t => t.Name, t =>
+            {
+                var result = RunBaselines.ToBaseline(t, loaded, options);
+                GateResultFiles.Write(outDirectory, result);
+                return BaselineGate.Check(store, result);
+            });
             ResultTable.Write(run, verdicts);
             System.Console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
+            if (parse.GetValue(report))
+            {
+                var files = ReportCommand.Make([outDirectory], Path.Combine(outDirectory, ReportCommand.DefaultFolderName), store, layout, cancellationToken);
+                System.Console.WriteLine($"Report:  {files.Html}");
+            }
             foreach (var verdict in verdicts.Values.Where(v => !v.Passed))
             {
                 System.Console.WriteLine();
