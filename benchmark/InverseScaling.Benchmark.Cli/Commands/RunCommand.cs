@@ -6,6 +6,7 @@ using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Scoring;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
@@ -34,11 +35,16 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var device = new Option<string>(ExecutionDevice.Option)
+        {
+            Description = "ONNX Runtime execution provider: cpu, cuda, tensorrt, rocm or dml, with an optional index (cuda:1). All but cpu need ONNX Runtime's build for them.",
+            DefaultValueFactory = _ => ExecutionDevice.Cpu.Name,
+        };
         var report = new Option<bool>("--report") { Description = "Also write report.html and report.md (with plots) to <out>/report/." };
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
         {
-            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet, report,
+            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet, report, device,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
         {
@@ -47,7 +53,10 @@ internal static class RunCommand
                 SizeMeasures.TryParse(parse.GetValue(sizeMeasure)) ?? SizeMeasure.NonEmbeddingParameters,
                 parse.GetValue(limit),
                 IncludeControls: !parse.GetValue(noControls),
-                IntraOpThreads: parse.GetValue(threads));
+                IntraOpThreads: parse.GetValue(threads))
+            {
+                Device = ExecutionDevice.Parse(parse.GetValue(device)!).RequireAvailable(),
+            };
             var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
             var selected = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)

@@ -42,7 +42,7 @@ public sealed class CheckpointRunner : IDisposable
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, family.ManifestPath);
         var model = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath,
-            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads));
+            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads) { Device = options.Device });
         try
         {
             var scorer = new LoglikelihoodScorer(model, checkpoint.OnnxPath, options.Scorer);

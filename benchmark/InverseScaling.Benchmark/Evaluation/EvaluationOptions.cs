@@ -20,4 +20,7 @@ public sealed record EvaluationOptions(
     public ScalingOptions Scaling { get; init; } = ScalingOptions.Default;
 
     public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.Default;
+
+    /// <summary>ONNX Runtime's execution provider for every checkpoint; the CPU by default.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
 }

@@ -11,7 +11,11 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="VocabularySize">The tokenizer's vocabulary size; the logits must be exactly this wide.</param>
 /// <param name="MaxContext">Longest sequence the checkpoint accepts (its manifest's <c>maxContext</c>).</param>
 /// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
-public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null);
+public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
+{
+    /// <summary>The execution provider; the CPU by default.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+}
 
 /// <summary>
 /// A causal language model in an ONNX file, run on ONNX Runtime's CPU provider. Feeds <c>input_ids</c>,
@@ -198,6 +202,7 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.Device.AppendTo(sessionOptions, path);
         try
         {
             return new InferenceSession(path, sessionOptions);
