@@ -35,6 +35,9 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var slopeTolerance = new Option<double?>("--slope-tolerance") { Description = $"Smallest slope change (metric units per decade) the gate flags; the baseline interval's half-width is used when larger. Default {GateTolerances.DefaultMinimumSlope}." };
+        var checkpointTolerance = new Option<double?>("--checkpoint-tolerance") { Description = $"A checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}." };
+        var shots = new Option<int>("--shots") { Description = "Few-shot variant: prepend N other examples with their gold answers (seeded, joined by three newlines). Default 0." };
         var device = new Option<string>(ExecutionDevice.Option)
         {
             Description = "ONNX Runtime execution provider: cpu, cuda, tensorrt, rocm or dml, with an optional index (cuda:1). All but cpu need ONNX Runtime's build for them.",
@@ -44,7 +47,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
         {
-            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet, report, device,
+            family, tasks, output, limit, sizeMeasure, noControls, threads, shots, baselines, gate, slopeTolerance, checkpointTolerance, quiet, report, device,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
         {
@@ -53,10 +56,12 @@ internal static class RunCommand
                 SizeMeasures.TryParse(parse.GetValue(sizeMeasure)) ?? SizeMeasure.NonEmbeddingParameters,
                 parse.GetValue(limit),
                 IncludeControls: !parse.GetValue(noControls),
-                IntraOpThreads: parse.GetValue(threads))
+                IntraOpThreads: parse.GetValue(threads),
+                Shots: parse.GetValue(shots))
             {
                 Device = ExecutionDevice.Parse(parse.GetValue(device)!).RequireAvailable(),
             };
+            var tolerances = GateTolerances.FromEnvironment().With(parse.GetValue(slopeTolerance), parse.GetValue(checkpointTolerance));
             var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
             var selected = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)
@@ -72,13 +77,14 @@ internal static class RunCommand
             {
                 var result = RunBaselines.ToBaseline(t, loaded, options);
                 GateResultFiles.Write(outDirectory, result);
-                return BaselineGate.Check(store, result);
+                return BaselineGate.Check(store, result, tolerances);
             });
             ResultTable.Write(run, verdicts);
+            ResultTable.WriteEncoding(run);
             System.Console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
             if (parse.GetValue(report))
             {
-                var files = ReportCommand.Make([outDirectory], Path.Combine(outDirectory, ReportCommand.DefaultFolderName), store, layout, cancellationToken);
+                var files = ReportCommand.Make([outDirectory], Path.Combine(outDirectory, ReportCommand.DefaultFolderName), store, tolerances, layout, cancellationToken);
                 System.Console.WriteLine($"Report:  {files.Html}");
             }
             foreach (var verdict in verdicts.Values.Where(v => !v.Passed))

@@ -37,7 +37,9 @@ internal sealed record ScalingReport(
     /// <summary>Reads the runs, compares each task with <paramref name="baselines"/>, and finds the flipped examples.</summary>
     /// <param name="tasksDirectory">Where the task data lives, for the flipped examples' prompts.</param>
     /// <exception cref="BenchmarkInputException">A folder is not a run's output, or the runs use different size measures.</exception>
-    public static ScalingReport Build(IReadOnlyList<RunOutput> runs, BaselineStore baselines, string tasksDirectory, CancellationToken cancellationToken = default)
+    /// <param name="tolerances">The gate's tolerances; the defaults when null.</param>
+    public static ScalingReport Build(IReadOnlyList<RunOutput> runs, BaselineStore baselines, string tasksDirectory,
+        GateTolerances? tolerances = null, CancellationToken cancellationToken = default)
     {
         if (runs.Count == 0) throw new ArgumentException("a report needs at least one run", nameof(runs));
         var measure = runs[0].Summary.Settings.SizeMeasure;
@@ -64,7 +66,7 @@ internal sealed record ScalingReport(
                 var fit = summary.Fits[summary.PrimaryMetric];
                 var control = summary.ControlFits?.GetValueOrDefault(summary.PrimaryMetric);
                 var verdict = run.ReadGateResult(task) is { } current
-                    ? BaselineGate.Compare(baselines.TryReadVerified(current.Family, task), current)
+                    ? BaselineGate.Compare(baselines.TryReadVerified(current.Family, task), current, tolerances)
                     : null;
                 rows.Add(new TaskRow(i, run, label, summary, fit, control, verdict));
                 if (FlipFinder.Find(run, label, summary, catalog.GetValueOrDefault(task), cancellationToken) is { } found) flips.Add(found);

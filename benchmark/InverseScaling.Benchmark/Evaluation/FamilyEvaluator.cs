@@ -41,7 +41,7 @@ public static class FamilyEvaluator
 
     /// <summary>The settings recorded with a run's results and baselines.</summary>
     public static RunSettings Settings(EvaluationOptions options) => new(
-        options.SizeMeasure.ToName(), options.Limit, options.Scaling.Resamples, options.Scaling.Seed, SuiteInfo.Version);
+        options.SizeMeasure.ToName(), options.Limit, options.Scaling.Resamples, options.Scaling.Seed, SuiteInfo.Version, options.Shots);
 
     /// <summary>Fits every metric of one task set across checkpoints.</summary>
     public static TaskSetResult Fit(BenchmarkTask task, IReadOnlyList<CheckpointTaskResult> checkpoints, ScalingOptions options, CancellationToken cancellationToken)
@@ -62,6 +62,8 @@ public static class FamilyEvaluator
     {
         var unit = units.First(u => u.Task == task.Name && u.Control == control);
         var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+        // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
+        if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
         if (options.Limit is { } limit) examples = examples.Take(limit);
         var result = runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
         observer.Completed(unit, result);

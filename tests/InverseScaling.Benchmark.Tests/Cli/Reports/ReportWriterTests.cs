@@ -10,7 +10,7 @@ public sealed class ReportWriterTests
     private readonly string _root = TestPaths.NewTempDirectory();
 
     private ScalingReport Build(string run) => ScalingReport.Build([RunOutput.Load(run)],
-        new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"), TestContext.Current.CancellationToken);
+        new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"), cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]
     public void The_html_page_is_self_contained_and_opens_with_what_failed()

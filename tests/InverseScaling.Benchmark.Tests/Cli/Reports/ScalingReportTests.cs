@@ -13,7 +13,7 @@ public sealed class ScalingReportTests
 
     private ScalingReport Build(params string[] folders) =>
         ScalingReport.Build(folders.Select(RunOutput.Load).ToList(), new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"),
-        TestContext.Current.CancellationToken);
+        cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]
     public void Flips_are_the_examples_right_on_the_smallest_checkpoint_and_wrong_on_the_largest_sharpest_first()
