@@ -80,6 +80,21 @@ public sealed class ReportWriterTests
         Assert.Equal(["fam", "fam fit +0.334/decade", "chance"], plot.GetPlottables().Select(p => p.LegendItems.FirstOrDefault()?.LabelText).OfType<string>().Where(t => t.Length > 0));
     }
 
+    [Fact]
+    public void A_checkpoint_scored_on_one_example_is_a_point_without_an_interval()
+    {
+        SyntheticRun.WriteTask(_root);
+        var run = SyntheticRun.Write(_root, "out", "fam", SyntheticRun.Largest, take: 1);
+        var report = Build(run);
+        Assert.True(double.IsNaN(report.Rows[0].Task.Checkpoints[0].Metrics["loss"].StandardError));
+
+        var plot = ScalingPlots.Task(report, SyntheticRun.Task);
+
+        Assert.Equal([0.0, 0.0, 0.0], Assert.Single(plot.GetPlottables<ScottPlot.Plottables.ErrorBar>()).YErrorPositive);
+        var limits = plot.Axes.GetLimits();
+        Assert.True(double.IsFinite(limits.Bottom) && double.IsFinite(limits.Top));
+    }
+
     [Theory]
     [InlineData(13_000, "13k")]
     [InlineData(1_300_000, "1.3M")]

@@ -67,8 +67,9 @@ internal static class SyntheticRun
     }
 
     /// <summary>Writes a run folder of <paramref name="family"/>: b scores as a, c as <paramref name="largest"/>.</summary>
+    /// <param name="take">Examples scored per checkpoint: the first ones of the four.</param>
     public static string Write(string root, string folder, string family, double[][] largest, bool gate = true,
-        string sizeMeasure = SizeMeasures.NonEmbeddingParametersName)
+        string sizeMeasure = SizeMeasures.NonEmbeddingParametersName, int take = 4)
     {
         var outDirectory = Path.Combine(root, folder);
         var task = TaskCatalog.Load(Path.Combine(root, "tasks", Task));
@@ -76,7 +77,7 @@ internal static class SyntheticRun
         foreach (var (name, size) in Checkpoints)
         {
             var logs = name == "c" ? largest : Smallest;
-            var scores = logs.Select((l, i) => Score(i, l)).ToList();
+            var scores = logs.Take(take).Select((l, i) => Score(i, l)).ToList();
             ResultFiles.WriteExamples(outDirectory, Task, name, control: false, scores);
             results.Add(new CheckpointTaskResult(name, size, scores,
                 new CheckpointMetrics(name, size, MetricAggregation.Aggregate(TaskFormat.Classification, scores)), EncodingStats.Empty));
