@@ -38,7 +38,9 @@ internal static class RunCommand
         {
             family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet,
         };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
+        // The work runs on the thread pool so that System.CommandLine has its Ctrl+C/SIGTERM handler in place while it runs:
+        // the signal cancels the token, scoring stops at the next batch, and every file already written stays whole.
+        command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
             var options = new EvaluationOptions(
@@ -52,18 +54,24 @@ internal static class RunCommand
                 : TaskCatalog.Discover(layout.Tasks);
             var outDirectory = parse.GetValue(output) ?? Path.Combine("out", loaded.Name);
             var store = new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines);
+            // A corrupt or foreign baseline is refused now, not after the scoring.
+            foreach (var task in selected) store.TryReadVerified(loaded.Name, task.Name);
 
-            var observer = RunProgress.Create(parse.GetValue(quiet), outDirectory);
-            var run = observer.Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, cancellationToken));
+            var units = new UnitResultFiles(outDirectory);
+            units.DeleteAbandonedFiles();
+            AtomicFile.DeleteAbandoned(Path.Combine(store.Root, loaded.Name));
+            var run = RunProgress.Create(parse.GetValue(quiet))
+                .Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, units, cancellationToken));
             ResultFiles.WriteSummary(outDirectory, run);
 
             var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options)));
             ResultTable.Write(run, verdicts);
-            System.Console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
+            var console = parse.InvocationConfiguration.Output;
+            console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
             foreach (var verdict in verdicts.Values.Where(v => !v.Passed))
             {
-                System.Console.WriteLine();
-                System.Console.WriteLine(verdict.Message);
+                console.WriteLine();
+                console.WriteLine(verdict.Message);
             }
             return parse.GetValue(gate) && verdicts.Values.Any(v => !v.Passed) ? CommandErrors.GateFailed : 0;
         })));

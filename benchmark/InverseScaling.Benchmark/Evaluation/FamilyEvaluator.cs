@@ -1,3 +1,5 @@
+using System.Globalization;
+using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
@@ -9,31 +11,50 @@ namespace InverseScaling.Benchmark.Evaluation;
 public static class FamilyEvaluator
 {
     public static FamilyRunResult Evaluate(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
-        IEvaluationObserver? observer = null, CancellationToken cancellationToken = default)
+        IEvaluationObserver? observer = null, CancellationToken cancellationToken = default) =>
+        Evaluate(family, tasks, options, observer, store: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Evaluate(Family, IReadOnlyList{BenchmarkTask}, EvaluationOptions, IEvaluationObserver?, CancellationToken)"/>,
+    /// resuming from <paramref name="store"/>: a unit saved there under an equal <see cref="UnitKey"/> is loaded instead of
+    /// scored, and every unit scored is saved before the observer hears of it. A checkpoint whose units are all saved is
+    /// not even loaded.
+    /// </summary>
+    public static FamilyRunResult Evaluate(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
+        IEvaluationObserver? observer, IUnitResultStore? store, CancellationToken cancellationToken)
     {
         family.RequireScalingPoints();
+        var sizes = Sizes(family, options.SizeMeasure);
         observer ??= new NullObserver();
         var plan = Plan(family, tasks, options);
         observer.Planned(plan.SelectMany(p => p.Units).ToList());
 
+        var hashes = new FileHashes();
         var data = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
         var control = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
         foreach (var (checkpoint, units) in plan)
         {
-            using var runner = CheckpointRunner.Create(family, checkpoint, options);
-            foreach (var task in tasks)
+            var unitRun = new UnitRun(family, checkpoint, sizes[checkpoint.Name], units, options, observer, store, hashes);
+            try
             {
-                data[task.Name].Add(ScoreUnit(runner, task, control: false, units, options, observer, cancellationToken));
-                if (options.IncludeControls && task.ControlPath is not null)
+                foreach (var task in tasks)
                 {
-                    control[task.Name].Add(ScoreUnit(runner, task, control: true, units, options, observer, cancellationToken));
+                    data[task.Name].Add(unitRun.Run(task, control: false, cancellationToken));
+                    if (options.IncludeControls && task.ControlPath is not null)
+                    {
+                        control[task.Name].Add(unitRun.Run(task, control: true, cancellationToken));
+                    }
                 }
+            }
+            finally
+            {
+                unitRun.Dispose();
             }
         }
 
         var results = tasks.Select(task => new TaskResult(
             task.Definition,
-            FileHash.Sha256(task.DataPath),
+            hashes.Sha256(task.DataPath),
             Fit(task, data[task.Name], options.Scaling, cancellationToken),
             control[task.Name].Count > 0 ? Fit(task, control[task.Name], options.Scaling, cancellationToken) : null)).ToList();
         return new FamilyRunResult(family.Name, family.Checkpoints, results, Settings(options));
@@ -57,15 +78,26 @@ public static class FamilyEvaluator
         return new TaskSetResult(checkpoints, fits);
     }
 
-    private static CheckpointTaskResult ScoreUnit(CheckpointRunner runner, BenchmarkTask task, bool control,
-        IReadOnlyList<PlannedUnit> units, EvaluationOptions options, IEvaluationObserver observer, CancellationToken cancellationToken)
+    /// <summary>Every checkpoint's size, refusing before any scoring a family whose sizes a fit cannot use (missing or repeated).</summary>
+    private static Dictionary<string, double> Sizes(Family family, SizeMeasure measure)
     {
-        var unit = units.First(u => u.Task == task.Name && u.Control == control);
-        var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
-        if (options.Limit is { } limit) examples = examples.Take(limit);
-        var result = runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
-        observer.Completed(unit, result);
-        return result;
+        var sizes = new Dictionary<string, double>(StringComparer.Ordinal);
+        var seen = new Dictionary<double, (int Index, string Name)>();
+        for (var i = 0; i < family.Checkpoints.Count; i++)
+        {
+            var checkpoint = family.Checkpoints[i];
+            var size = family.Size(checkpoint, measure);
+            if (seen.TryGetValue(size, out var other))
+            {
+                var field = measure == SizeMeasure.TrainingFlops ? "trainingFlops" : "nonEmbeddingParameters";
+                throw new BenchmarkInputException(family.ManifestPath,
+                    $"checkpoints \"{other.Name}\" and \"{checkpoint.Name}\" have the same {field} ({size.ToString(CultureInfo.InvariantCulture)}), so a scaling fit cannot tell them apart",
+                    $"give each checkpoint its true {field}, or list each model once", field: $"checkpoints[{i}].{field}");
+            }
+            seen[size] = (i, checkpoint.Name);
+            sizes[checkpoint.Name] = size;
+        }
+        return sizes;
     }
 
     private static List<(Checkpoint Checkpoint, IReadOnlyList<PlannedUnit> Units)> Plan(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options)
@@ -80,12 +112,60 @@ public static class FamilyEvaluator
             .Select(kv => new PlannedUnit(c.Name, kv.Key.Item1, kv.Key.Item2, kv.Value)).ToList())).ToList();
     }
 
-    /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation.</summary>
+    /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation. Streams bytes, so a huge line costs no memory.</summary>
     private static int CountLines(string path, int? limit)
     {
-        var count = File.ReadLines(path).Count(line => line.Length > 0);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 16];
+        int count = 0, read;
+        var lineHasText = false;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            foreach (var b in buffer.AsSpan(0, read))
+            {
+                if (b == (byte)'\n')
+                {
+                    if (lineHasText) count++;
+                    lineHasText = false;
+                }
+                else if (b != (byte)'\r') lineHasText = true;
+            }
+            if (limit is { } l && count > l + 1) break;
+        }
+        if (lineHasText) count++;
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) count = Math.Max(0, count - 1);
-        return limit is { } l ? Math.Min(l, count) : count;
+        return limit is { } max ? Math.Min(max, count) : count;
+    }
+
+    /// <summary>The units of one checkpoint: loads saved ones, scores the others, opening the model only when one needs scoring.</summary>
+    private sealed class UnitRun(Family family, Checkpoint checkpoint, double size, IReadOnlyList<PlannedUnit> units, EvaluationOptions options,
+        IEvaluationObserver observer, IUnitResultStore? store, FileHashes hashes) : IDisposable
+    {
+        private CheckpointRunner? _runner;
+
+        public CheckpointTaskResult Run(BenchmarkTask task, bool control, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var unit = units.First(u => u.Task == task.Name && u.Control == control);
+            var key = store is null ? null : UnitKey.For(checkpoint, task, control, options, hashes);
+            if (key is not null && store!.TryLoad(key) is { } saved)
+            {
+                var loaded = new CheckpointTaskResult(checkpoint.Name, size, saved.Examples,
+                    new CheckpointMetrics(checkpoint.Name, size, MetricAggregation.Aggregate(task.Format, saved.Examples)), saved.Encoding);
+                observer.Resumed(unit, loaded);
+                return loaded;
+            }
+
+            _runner ??= CheckpointRunner.Create(family, checkpoint, options);
+            var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+            if (options.Limit is { } limit) examples = examples.Take(limit);
+            var result = _runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
+            if (key is not null) store!.Save(key, result);
+            observer.Completed(unit, result);
+            return result;
+        }
+
+        public void Dispose() => _runner?.Dispose();
     }
 
     private sealed class NullObserver : IEvaluationObserver;
