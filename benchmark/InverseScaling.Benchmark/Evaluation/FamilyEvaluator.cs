@@ -1,5 +1,3 @@
-using System.Globalization;
-using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
@@ -23,8 +21,7 @@ public static class FamilyEvaluator
     public static FamilyRunResult Evaluate(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
         IEvaluationObserver? observer, IUnitResultStore? store, CancellationToken cancellationToken)
     {
-        family.RequireScalingPoints();
-        var sizes = Sizes(family, options.SizeMeasure);
+        var sizes = family.RequireScalingPoints(options.SizeMeasure);
         observer ??= new NullObserver();
         var plan = Plan(family, tasks, options);
         observer.Planned(plan.SelectMany(p => p.Units).ToList());
@@ -32,9 +29,10 @@ public static class FamilyEvaluator
         var hashes = new FileHashes();
         var data = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
         var control = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
-        foreach (var (checkpoint, units) in plan)
+        for (var c = 0; c < plan.Count; c++)
         {
-            var unitRun = new UnitRun(family, checkpoint, sizes[checkpoint.Name], units, options, observer, store, hashes);
+            var (checkpoint, units) = plan[c];
+            var unitRun = new UnitRun(family, checkpoint, sizes[c], units, options, observer, store, hashes);
             try
             {
                 foreach (var task in tasks)
@@ -76,28 +74,6 @@ public static class FamilyEvaluator
             fits[metric] = ScalingFitter.Fit(metric, sizes, values, chance, options, cancellationToken);
         }
         return new TaskSetResult(checkpoints, fits);
-    }
-
-    /// <summary>Every checkpoint's size, refusing before any scoring a family whose sizes a fit cannot use (missing or repeated).</summary>
-    private static Dictionary<string, double> Sizes(Family family, SizeMeasure measure)
-    {
-        var sizes = new Dictionary<string, double>(StringComparer.Ordinal);
-        var seen = new Dictionary<double, (int Index, string Name)>();
-        for (var i = 0; i < family.Checkpoints.Count; i++)
-        {
-            var checkpoint = family.Checkpoints[i];
-            var size = family.Size(checkpoint, measure);
-            if (seen.TryGetValue(size, out var other))
-            {
-                var field = measure == SizeMeasure.TrainingFlops ? "trainingFlops" : "nonEmbeddingParameters";
-                throw new BenchmarkInputException(family.ManifestPath,
-                    $"checkpoints \"{other.Name}\" and \"{checkpoint.Name}\" have the same {field} ({size.ToString(CultureInfo.InvariantCulture)}), so a scaling fit cannot tell them apart",
-                    $"give each checkpoint its true {field}, or list each model once", field: $"checkpoints[{i}].{field}");
-            }
-            seen[size] = (i, checkpoint.Name);
-            sizes[checkpoint.Name] = size;
-        }
-        return sizes;
     }
 
     private static List<(Checkpoint Checkpoint, IReadOnlyList<PlannedUnit> Units)> Plan(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options)

@@ -21,6 +21,29 @@ public sealed record Family(FamilyManifest Manifest, string Directory, string Ma
         }
     }
 
+    /// <summary>
+    /// Refuses a family a scaling fit under <paramref name="measure"/> cannot use: too few checkpoints, a checkpoint without
+    /// that size, or two checkpoints of the same size. Returns the sizes in checkpoint order.
+    /// </summary>
+    public IReadOnlyList<double> RequireScalingPoints(SizeMeasure measure, int minimum = 2)
+    {
+        RequireScalingPoints(minimum);
+        var sizes = new double[Checkpoints.Count];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = Size(Checkpoints[i], measure);
+            var same = Array.IndexOf(sizes, sizes[i], 0, i);
+            if (same >= 0)
+            {
+                var field = measure == SizeMeasure.TrainingFlops ? "trainingFlops" : "nonEmbeddingParameters";
+                throw new BenchmarkInputException(ManifestPath,
+                    $"checkpoints \"{Checkpoints[same].Name}\" and \"{Checkpoints[i].Name}\" have the same {field} ({sizes[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}), so a scaling fit cannot tell them apart",
+                    $"give each checkpoint its true {field}, or list each model once", field: $"checkpoints[{i}].{field}");
+            }
+        }
+        return sizes;
+    }
+
     /// <summary>The checkpoint's size in the given measure.</summary>
     public double Size(Checkpoint checkpoint, SizeMeasure measure) =>
         SizeMeasures.SizeOf(checkpoint.Manifest, measure, ManifestPath, $"checkpoints[{IndexOf(checkpoint)}].");
