@@ -67,7 +67,10 @@ internal static class RunCommand
             var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options)));
             ResultTable.Write(run, verdicts);
             var console = parse.InvocationConfiguration.Output;
-            console.WriteLine($"Results: {Path.GetFullPath(outDirectory)}");
+            using (var self = System.Diagnostics.Process.GetCurrentProcess())
+            {
+                console.WriteLine($"Results: {Path.GetFullPath(outDirectory)} (peak memory {self.PeakWorkingSet64 >> 20} MiB)");
+            }
             foreach (var verdict in verdicts.Values.Where(v => !v.Passed))
             {
                 console.WriteLine();

@@ -86,7 +86,7 @@ public sealed class UnitResultFiles(string outDirectory) : IUnitResultStore
         {
             if (Convert.ToHexStringLower(SHA256.HashData(stream)) != state.ExamplesSha256) return null;
         }
-        var scores = new List<ExampleScore>(state.Examples);
+        var scores = new ExampleScoreColumns();
         try
         {
             foreach (var line in File.ReadLines(path))
@@ -98,7 +98,7 @@ public sealed class UnitResultFiles(string outDirectory) : IUnitResultStore
         {
             return null;
         }
-        return scores.Count == state.Examples ? scores : null;
+        return scores.Count == state.Examples ? scores.TrimExcess() : null;
     }
 }
 
