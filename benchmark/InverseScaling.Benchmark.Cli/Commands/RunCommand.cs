@@ -33,10 +33,13 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var slopeTolerance = new Option<double?>("--slope-tolerance") { Description = $"Smallest slope change (metric units per decade) the gate flags; the baseline interval's half-width is used when larger. Default {GateTolerances.DefaultMinimumSlope}." };
+        var checkpointTolerance = new Option<double?>("--checkpoint-tolerance") { Description = $"A checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}." };
+        var shots = new Option<int>("--shots") { Description = "Few-shot variant: prepend N other examples with their gold answers (seeded, joined by three newlines). Default 0." };
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.")
         {
-            family, tasks, output, limit, sizeMeasure, noControls, threads, baselines, gate, quiet,
+            family, tasks, output, limit, sizeMeasure, noControls, threads, shots, baselines, gate, slopeTolerance, checkpointTolerance, quiet,
         };
         // The work runs on the thread pool so that System.CommandLine has its Ctrl+C/SIGTERM handler in place while it runs:
         // the signal cancels the token, scoring stops at the next batch, and every file already written stays whole.
@@ -47,7 +50,9 @@ internal static class RunCommand
                 SizeMeasures.TryParse(parse.GetValue(sizeMeasure)) ?? SizeMeasure.NonEmbeddingParameters,
                 parse.GetValue(limit),
                 IncludeControls: !parse.GetValue(noControls),
-                IntraOpThreads: parse.GetValue(threads));
+                IntraOpThreads: parse.GetValue(threads),
+                Shots: parse.GetValue(shots));
+            var tolerances = GateTolerances.FromEnvironment().With(parse.GetValue(slopeTolerance), parse.GetValue(checkpointTolerance));
             var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
             var selected = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)
@@ -64,8 +69,9 @@ internal static class RunCommand
                 .Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, units, cancellationToken));
             ResultFiles.WriteSummary(outDirectory, run);
 
-            var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options)));
+            var verdicts = run.Tasks.ToDictionary(t => t.Name, t => BaselineGate.Check(store, RunBaselines.ToBaseline(t, loaded, options), tolerances));
             ResultTable.Write(run, verdicts);
+            ResultTable.WriteEncoding(run);
             var console = parse.InvocationConfiguration.Output;
             using (var self = System.Diagnostics.Process.GetCurrentProcess())
             {

@@ -37,6 +37,17 @@ internal static class ResultTable
         AnsiConsole.Write(table);
     }
 
+    /// <summary>What the tokenizer did to the run's requests, summed over tasks and checkpoints.</summary>
+    public static void WriteEncoding(FamilyRunResult run)
+    {
+        var total = run.Tasks
+            .SelectMany(t => t.Task.Checkpoints.Concat(t.Control?.Checkpoints ?? []))
+            .Aggregate(EncodingStats.Empty, (sum, c) => sum.Add(c.Encoding));
+        System.Console.WriteLine(
+            $"Encoding: {total.Requests} requests; {total.BoundaryDiffers} would split differently if context and continuation were encoded jointly; " +
+            $"{total.Truncated} cut from the left to fit the context; {total.ClassesWithoutLeadingSpace} continuations without a leading space.");
+    }
+
     private static string Number(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);

@@ -6,10 +6,21 @@ using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Generators.Framework;
 
-/// <summary>Pieces every generated task needs: unique rows, balanced gold positions, the task.json record and card sections.</summary>
+/// <summary>What a task's card says in prose, for <see cref="GeneratedTaskKit.Card"/>; the kit adds the example, the sizes and the balance.</summary>
+public sealed record CardText(string Title, string WhatItTests, string WhyModelsFail, string HowGenerated, string ControlSet);
+
+/// <summary>Pieces every generated task needs: unique rows, balanced gold positions, quality checks, the task.json record and the card.</summary>
 public static class GeneratedTaskKit
 {
     public const string ControlFile = "control.jsonl";
+
+    /// <summary>Most characters a prompt plus its longest class may have (1,024 tokens at about 3 characters each, with margin).</summary>
+    public const int MaxPromptChars = 2800;
+
+    public const int MinExamples = 300;
+    public const int MaxExamples = 400;
+    public const int MinControl = 150;
+    public const int MaxControl = 300;
 
     private static readonly JsonSerializerOptions ClassesJson = new()
     {
@@ -46,7 +57,26 @@ public static class GeneratedTaskKit
         return new ClassificationRow(prompt, classes, goldIndex);
     }
 
-    /// <summary><c>task.json</c> for a classification task: accuracy first, loss and total log-probability beside it, chance from the rows.</summary>
+    /// <summary>
+    /// One two-class row per item, in the items' order, with the gold class first in a seeded, exactly balanced half of them.
+    /// The positions are drawn from <paramref name="random"/> before <paramref name="row"/> is called for any item.
+    /// </summary>
+    public static List<ClassificationRow> BalancedTwoWayRows<T>(
+        IReadOnlyList<T> items, SeededRandom random, Func<T, (string Prompt, string Gold, string Other)> row)
+    {
+        var goldIndices = BalancedGoldIndices(items.Count, 2, random);
+        return items.Select((item, i) =>
+        {
+            var (prompt, gold, other) = row(item);
+            return PlaceGold(prompt, gold, [other], goldIndices[i]);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// <c>task.json</c> for a classification task. The gate asserts the classification loss (what the prize judged on):
+    /// unlike accuracy it still moves for models that have not learned the task, so small families gate meaningfully.
+    /// Accuracy and total log-probability are reported and fitted beside it; chance comes from the rows.
+    /// </summary>
     public static TaskDefinition ClassificationDefinition(
         string name, int shots, string cause, string correctBehaviour, IReadOnlyList<ClassificationRow> rows, int seed, int version = 1) =>
         new(
@@ -55,7 +85,7 @@ public static class GeneratedTaskKit
             Format: TaskFormatNames.Classification,
             Data: $"{name}_classification.jsonl",
             Control: ControlFile,
-            PrimaryMetric: MetricNames.Accuracy,
+            PrimaryMetric: MetricNames.Loss,
             Metrics: [MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability],
             Shots: shots,
             Cause: cause,
@@ -75,7 +105,72 @@ public static class GeneratedTaskKit
         };
     }
 
-    /// <summary>One example row as the card shows it: the prompt verbatim, then its classes and gold answer.</summary>
+    /// <summary>How many rows have their gold answer at each class position.</summary>
+    public static int[] GoldCounts(IReadOnlyList<ClassificationRow> rows)
+    {
+        var counts = new int[rows.Max(r => r.Classes.Count)];
+        foreach (var row in rows) counts[row.AnswerIndex]++;
+        return counts;
+    }
+
+    /// <summary>
+    /// Throws when the generated rows or control rows break the suite's quality rules: size, duplicate prompts, class form,
+    /// length, balance. A failure here is a generator bug, so it names the task, the set and the rule.
+    /// </summary>
+    public static void EnsureQuality(string task, IReadOnlyList<ClassificationRow> rows, IReadOnlyList<ClassificationRow> control)
+    {
+        EnsureQuality(task, "data", rows, MinExamples, MaxExamples);
+        EnsureQuality(task, "control", control, MinControl, MaxControl);
+    }
+
+    private static void EnsureQuality(string task, string set, IReadOnlyList<ClassificationRow> rows, int min, int max)
+    {
+        void Fail(string problem) => throw new InvalidOperationException($"{task} {set}: {problem}");
+
+        if (rows.Count < min || rows.Count > max) Fail($"{rows.Count} rows, expected {min}–{max}");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!seen.Add(row.Prompt)) Fail($"duplicate prompt '{row.Prompt}'");
+            if (row.Classes.Any(c => c.Length < 2 || c[0] != ' ')) Fail($"a class does not start with a space: '{row.Prompt}'");
+            if (row.Classes.Distinct(StringComparer.Ordinal).Count() != row.Classes.Count) Fail($"repeated class in '{row.Prompt}'");
+            if (row.AnswerIndex < 0 || row.AnswerIndex >= row.Classes.Count) Fail($"answer index out of range in '{row.Prompt}'");
+            if (row.Prompt.Length + row.Classes.Max(c => c.Length) > MaxPromptChars) Fail($"prompt of {row.Prompt.Length} characters is too long");
+        }
+        var counts = GoldCounts(rows);
+        var expected = 1.0 / counts.Length;
+        if (counts.Any(c => Math.Abs((double)c / rows.Count - expected) > 0.05)) Fail($"gold positions unbalanced: {string.Join("/", counts)}");
+    }
+
+    /// <summary>A whole classification card: prose from <paramref name="text"/> plus an example and figures computed from the rows.</summary>
+    public static string Card(TaskDefinition definition, CardText text, IReadOnlyList<ClassificationRow> rows, IReadOnlyList<ClassificationRow> control)
+    {
+        var example = rows[0];
+        var fence = example.Prompt.Contains("```", StringComparison.Ordinal) ? "~~~~" : "```";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"# {definition.Name}: {text.Title}\n\n");
+        sb.Append("## What it tests\n\n").Append(text.WhatItTests).Append("\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"## Why larger models may fail (cause: {definition.Cause})\n\n").Append(text.WhyModelsFail).Append("\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"## Example (the first row of `{definition.Data}`)\n\n");
+        sb.Append("Prompt:\n\n").Append(fence).Append("text\n").Append(example.Prompt).Append('\n').Append(fence).Append("\n\n");
+        sb.Append("Classes: ").Append(string.Join(", ", example.Classes.Select(c => $"`\"{c}\"`"))).Append('\n');
+        sb.Append(CultureInfo.InvariantCulture, $"Answer index: {example.AnswerIndex} (`\"{example.Classes[example.AnswerIndex]}\"`)\n\n");
+        sb.Append("## How it was generated\n\n").Append(text.HowGenerated).Append("\n\n");
+        var generator = definition.Generator!;
+        sb.Append(CultureInfo.InvariantCulture, $"Generator `{generator.Name}` version {generator.Version}, seed {generator.Seed}. ");
+        sb.Append(CultureInfo.InvariantCulture, $"Regenerate with `dotnet run --project benchmark/InverseScaling.Benchmark.Generators -- --only {definition.Name}`.\n\n");
+        sb.Append("## Size and class balance\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- `{definition.Data}`: {Figures(rows)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- `{definition.Control}`: {Figures(control)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- shots built into each prompt: {definition.Shots}\n\n");
+        sb.Append("## Control set\n\n").Append(text.ControlSet).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Figures(IReadOnlyList<ClassificationRow> rows) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rows.Count} examples; gold at {GoldShares(rows)}; longest prompt {rows.Max(r => r.Prompt.Length)} characters");
+
+    /// <summary>One example row as a hand-written card shows it: the prompt verbatim, then its classes and gold answer.</summary>
     public static string ExampleSection(ClassificationRow row) =>
         $"""
         Prompt (verbatim; the prompt ends where the block ends, each class is appended directly):
@@ -87,7 +182,7 @@ public static class GeneratedTaskKit
         Classes: `{JsonSerializer.Serialize(row.Classes, ClassesJson)}`; answer index {row.AnswerIndex} (`"{row.Classes[row.AnswerIndex]}"`).
         """;
 
-    /// <summary>One sequence-probability row as the card shows it.</summary>
+    /// <summary>One sequence-probability row as a hand-written card shows it.</summary>
     public static string ExampleSection(SequenceProbRow row) =>
         $"""
         Prompt (verbatim; the completion is appended directly):
@@ -99,19 +194,17 @@ public static class GeneratedTaskKit
         Completion: `{JsonSerializer.Serialize(row.Completion, ClassesJson)}`.
         """;
 
-    /// <summary>"N examples; gold at index 0: a (x%), index 1: b (y%)" for the card.</summary>
-    public static string BalanceLine(IReadOnlyList<ClassificationRow> rows)
-    {
-        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{rows.Count} examples; gold answer at ");
-        var maxClasses = rows.Max(r => r.Classes.Count);
-        for (var index = 0; index < maxClasses; index++)
-        {
-            var n = rows.Count(r => r.AnswerIndex == index);
-            if (index > 0) sb.Append(", ");
-            sb.Append(CultureInfo.InvariantCulture, $"index {index}: {n} ({100.0 * n / rows.Count:F1}%)");
-        }
-        return sb.ToString();
-    }
+    /// <summary>"N examples; gold answer at index 0: a (x%), index 1: b (y%)" for a hand-written card.</summary>
+    public static string BalanceLine(IReadOnlyList<ClassificationRow> rows) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rows.Count} examples; gold answer at {GoldShares(rows)}");
+
+    /// <summary>"index 0: a (x%), index 1: b (y%)": the gold answer's count and share at each class position.</summary>
+    private static string GoldShares(IReadOnlyList<ClassificationRow> rows) =>
+        string.Join(", ", GoldCounts(rows).Select((count, index) =>
+            string.Create(CultureInfo.InvariantCulture, $"index {index}: {count} ({100.0 * count / rows.Count:F1}%)")));
+
+    /// <summary>"an" before a word spelt with a leading vowel, "a" otherwise (by spelling alone, so not for words like "unit" or "hour").</summary>
+    public static string Article(string word) => "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     /// <summary>English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st.</summary>
     public static string Ordinal(int n)

@@ -54,12 +54,11 @@ public sealed class HindsightNeglectGenerator : ITaskGenerator
         var random = new SeededRandom(Seed);
         var rows = Build(random, RowCount, outcomeMatchesQuery: false);
         var control = Build(random, ControlCount, outcomeMatchesQuery: true);
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
-            "Judge a bet by its expected value at the time it was taken, not by how it happened to turn out.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
+            "Judge a bet by its expected value at the time it was taken, not by how it happened to turn out.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, bool outcomeMatchesQuery)
@@ -111,15 +110,13 @@ public sealed class HindsightNeglectGenerator : ITaskGenerator
         var lose = 100 - bet.WinPercent;
         var outcome = bet.Won ? $"wins ${bet.Win}" : $"loses ${bet.Loss}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{bet.Player} is offered {Article(bet.Game)} {bet.Game}: {Article(bet.WinPercent)} {bet.WinPercent}% chance to win ${bet.Win} " +
+            $"{bet.Player} is offered {GeneratedTaskKit.Article(bet.Game)} {bet.Game}: {Article(bet.WinPercent)} {bet.WinPercent}% chance to win ${bet.Win} " +
             $"and {Article(lose)} {lose}% chance to lose ${bet.Loss}. {bet.Player} plays and {outcome}. " +
             $"{string.Format(CultureInfo.InvariantCulture, question, bet.Player)}\nAnswer:");
     }
 
-    /// <summary>"an" before numbers read with a leading vowel (8, 11, 18, 80–89), and before vowel-initial words.</summary>
+    /// <summary>"an" before numbers read with a leading vowel (8, 11, 18, 80–89).</summary>
     private static string Article(int percent) => percent is 8 or 11 or 18 || percent / 10 == 8 ? "an" : "a";
-
-    private static string Article(string word) => "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private static readonly CardText Card = new(
         Title: "judging bets by their expected value, not their outcome",

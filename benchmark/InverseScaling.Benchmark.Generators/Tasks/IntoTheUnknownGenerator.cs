@@ -40,6 +40,7 @@ public sealed partial class IntoTheUnknownGenerator : ITaskGenerator
     {
         var rows = BuildRows(ExampleCount, new SeededRandom(Seed), control: false);
         var control = BuildRows(ControlCount, new SeededRandom(Seed + 1), control: true);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
         var definition = GeneratedTaskKit.ClassificationDefinition(
             Name, shots: 0, InverseScalingCauses.DistractorTask,
             "Choose the fact that is not yet known and would help answer the question, not the one the passage already gives.",

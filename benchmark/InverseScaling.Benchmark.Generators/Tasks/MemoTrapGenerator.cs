@@ -17,9 +17,6 @@ public sealed class MemoTrapGenerator : ITaskGenerator
     /// <summary>The named ending; a different substitute from the one resisting-correction uses for the same saying.</summary>
     internal static string NamedWordFor(Saying saying) => saying.Substitutes[(saying.Line + 1) % 3];
 
-    /// <summary>The wrong ending offered in a control row, where the named word is the usual one.</summary>
-    internal static string ControlDistractorFor(Saying saying) => saying.Substitutes[(saying.Line + 2) % 3];
-
     /// <summary>Framings with the named word {W}; each reads naturally whether or not {W} is the usual ending.</summary>
     private static readonly IReadOnlyList<string> Frames =
     [
@@ -34,19 +31,8 @@ public sealed class MemoTrapGenerator : ITaskGenerator
     public GeneratedTask Generate(GeneratorSources sources)
     {
         var sayings = Sayings.Load(sources);
-        var random = new SeededRandom(Seed);
-        var order = random.Shuffle(sayings);
-        var goldIndices = GeneratedTaskKit.BalancedGoldIndices(order.Count, 2, random);
-        var rows = order.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s, NamedWordFor(s), random), s.EndingWith(NamedWordFor(s)), [s.Ending], goldIndices[i]))
-            .ToList();
-
-        var controlRandom = new SeededRandom(Seed + 1);
-        var controlSayings = controlRandom.Shuffle(sayings).Take(ControlCount).ToList();
-        var controlGold = GeneratedTaskKit.BalancedGoldIndices(controlSayings.Count, 2, controlRandom);
-        var control = controlSayings.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s, s.FinalWord, controlRandom), s.Ending, [s.EndingWith(ControlDistractorFor(s))], controlGold[i]))
-            .ToList();
+        var (rows, control) = Sayings.TwoWayRows(sayings, Seed, ControlCount, NamedWordFor, Prompt);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
         var definition = GeneratedTaskKit.ClassificationDefinition(
             Name, shots: 0, InverseScalingCauses.StrongPrior,

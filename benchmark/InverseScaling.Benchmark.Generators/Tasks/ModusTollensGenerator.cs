@@ -94,30 +94,26 @@ public sealed class ModusTollensGenerator : ITaskGenerator
         var random = new SeededRandom(Seed);
         var rows = Build(random, RowCount, tollens: true);
         var control = Build(random, ControlCount, tollens: false);
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, 0, InverseScalingCauses.UnwantedImitation,
-            "Judge modus tollens (if P then Q; not Q; so not P) valid, whatever the content of P and Q.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, 0, InverseScalingCauses.UnwantedImitation,
+            "Judge modus tollens (if P then Q; not Q; so not P) valid, whatever the content of P and Q.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, bool tollens)
     {
-        var rows = new List<ClassificationRow>(count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var order = new List<Conditional>();
-        while (rows.Count < count)
+        var prompts = GeneratedTaskKit.Unique(count, () =>
         {
             if (order.Count == 0) order = random.Shuffle(Conditionals);
             var c = order[^1].Named(random.Pick(Names));
             order.RemoveAt(order.Count - 1);
             var (premise, conclusion) = tollens ? (c.ThenNot, c.IfNot) : (c.If, c.Then);
-            var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, random.Pick(Frames), c.If, c.Then, Capitalise(premise), conclusion, Capitalise(conclusion));
-            if (!seen.Add(prompt)) continue;
-            rows.Add(ClassificationTaskKit.TwoWay(prompt, " Yes", " No", goldFirst: rows.Count % 2 == 0));
-        }
-        return rows;
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture, random.Pick(Frames), c.If, c.Then, Capitalise(premise), conclusion, Capitalise(conclusion));
+        }, prompt => prompt);
+        // Gold is always " Yes"; alternating the class order balances its position.
+        return prompts.Select((prompt, i) => GeneratedTaskKit.PlaceGold(prompt, " Yes", [" No"], goldIndex: i % 2)).ToList();
     }
 
     internal static string Capitalise(string sentence) => char.ToUpperInvariant(sentence[0]) + sentence[1..];

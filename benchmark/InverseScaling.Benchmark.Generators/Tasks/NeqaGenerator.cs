@@ -65,12 +65,11 @@ public sealed class NeqaGenerator : ITaskGenerator
             rows.Add(Row(item, negated: true));
             if (i % 4 < 2) control.Add(Row(item, negated: false));
         }
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, 0, InverseScalingCauses.DistractorTask,
-            "Read the negation in the question and choose the option that does not stand in the relation.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card(heads), rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, 0, InverseScalingCauses.DistractorTask,
+            "Read the negation in the question and choose the option that does not stand in the relation.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card(heads), rows, control));
     }
 
     internal static IReadOnlyList<Head> ReadHeads(GeneratorSources sources)
@@ -127,7 +126,7 @@ public sealed class NeqaGenerator : ITaskGenerator
     {
         var name = Display.GetValueOrDefault(head.Name, head.Name);
         if (head.Relation == "kind-of") return name;
-        return ("aeiou".Contains(name[0], StringComparison.Ordinal) ? "an " : "a ") + name;
+        return GeneratedTaskKit.Article(name) + " " + name;
     }
 
     private static CardText Card(IReadOnlyList<Head> heads) => new(

@@ -66,6 +66,7 @@ public sealed class PatternMatchSuppressionGenerator : ITaskGenerator
     {
         var rows = BuildRows(BreakTemplates, ExampleCount, new SeededRandom(Seed), breakPattern: true);
         var control = BuildRows(KeepTemplates, ControlCount, new SeededRandom(Seed + 1), breakPattern: false);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
         var definition = GeneratedTaskKit.ClassificationDefinition(
             Name, shots: 0, InverseScalingCauses.DistractorTask,
             "Follow the instruction and end the sequence with the element that breaks the pattern, not the one that continues it.",
@@ -76,11 +77,9 @@ public sealed class PatternMatchSuppressionGenerator : ITaskGenerator
     private static List<ClassificationRow> BuildRows(IReadOnlyList<string> templates, int count, SeededRandom random, bool breakPattern)
     {
         var items = GeneratedTaskKit.Unique(count, () => MakeItem(templates, random), item => item.Prompt);
-        var goldIndices = GeneratedTaskKit.BalancedGoldIndices(items.Count, 2, random);
-        return items.Select((item, i) => breakPattern
-                ? GeneratedTaskKit.PlaceGold(item.Prompt, " " + item.Breaking, [" " + item.Continuing], goldIndices[i])
-                : GeneratedTaskKit.PlaceGold(item.Prompt, " " + item.Continuing, [" " + item.Breaking], goldIndices[i]))
-            .ToList();
+        return GeneratedTaskKit.BalancedTwoWayRows(items, random, item => breakPattern
+            ? (item.Prompt, " " + item.Breaking, " " + item.Continuing)
+            : (item.Prompt, " " + item.Continuing, " " + item.Breaking));
     }
 
     private static Item MakeItem(IReadOnlyList<string> templates, SeededRandom random)

@@ -61,7 +61,7 @@ public sealed class RedefineGenerator : ITaskGenerator
             var prompt = string.Format(CultureInfo.InvariantCulture, random.Pick(Templates), item.Redefinition, item.Expression);
             if (!seen.Add(prompt)) continue;
             items.Add(item);
-            rows.Add(ClassificationTaskKit.TwoWay(prompt, Digit(item.NewDigit), Digit(item.UsualDigit), goldFirst: rows.Count / 3 % 2 == 0));
+            rows.Add(GeneratedTaskKit.PlaceGold(prompt, Digit(item.NewDigit), [Digit(item.UsualDigit)], goldIndex: rows.Count / 3 % 2));
         }
 
         var control = new List<ClassificationRow>();
@@ -71,14 +71,13 @@ public sealed class RedefineGenerator : ITaskGenerator
             if (control.Count == ControlCount) break;
             if (!controlSeen.Add(item.Expression)) continue;
             var prompt = string.Format(CultureInfo.InvariantCulture, random.Pick(ControlTemplates), item.Redefinition, item.Expression);
-            control.Add(ClassificationTaskKit.TwoWay(prompt, Digit(item.UsualDigit), Digit(item.NewDigit), goldFirst: control.Count / 3 % 2 == 0));
+            control.Add(GeneratedTaskKit.PlaceGold(prompt, Digit(item.UsualDigit), [Digit(item.NewDigit)], goldIndex: control.Count / 3 % 2));
         }
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, 0, InverseScalingCauses.StrongPrior,
-            "Answer with the redefined meaning of the symbol or word, not its usual meaning.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, 0, InverseScalingCauses.StrongPrior,
+            "Answer with the redefined meaning of the symbol or word, not its usual meaning.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     /// <summary>π, e or φ given a new value, in "π", "π + k" or "k × π".</summary>

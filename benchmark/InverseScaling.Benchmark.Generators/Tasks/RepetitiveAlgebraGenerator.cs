@@ -32,28 +32,27 @@ public sealed class RepetitiveAlgebraGenerator : ITaskGenerator
             var solution = random.Next(2, 60);
             if (solution == repeated) continue;
             var query = Equation(random, solution);
-            var goldFirst = rows.Count % 2 == 0;
+            var goldIndex = rows.Count % 2;
 
             var regular = Enumerable.Range(0, Shots).Select(_ => Equation(random, repeated)).ToList();
             if (regular.Select(e => e.Text).Distinct(StringComparer.Ordinal).Count() < Shots) continue;
             var prompt = Prompt(regular, query);
             if (!seen.Add(prompt)) continue;
-            rows.Add(ClassificationTaskKit.TwoWay(prompt, " " + Text(solution), " " + Text(repeated), goldFirst));
+            rows.Add(GeneratedTaskKit.PlaceGold(prompt, " " + Text(solution), [" " + Text(repeated)], goldIndex));
 
             if (control.Count < ControlCount)
             {
                 // All-different answers, none of them the query's solution or the number repeated in the main row.
                 var answers = random.Shuffle(Enumerable.Range(2, 58).Where(a => a != solution && a != repeated)).Take(Shots);
-                control.Add(ClassificationTaskKit.TwoWay(Prompt(answers.Select(a => Equation(random, a)).ToList(), query),
-                    " " + Text(solution), " " + Text(repeated), goldFirst));
+                control.Add(GeneratedTaskKit.PlaceGold(Prompt(answers.Select(a => Equation(random, a)).ToList(), query),
+                    " " + Text(solution), [" " + Text(repeated)], goldIndex));
             }
         }
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
-            "Solve the query equation itself instead of repeating the answer shared by the demonstrations.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, Shots, InverseScalingCauses.SpuriousFewShot,
+            "Solve the query equation itself instead of repeating the answer shared by the demonstrations.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     /// <summary>An equation in x as written in a prompt, and its solution.</summary>

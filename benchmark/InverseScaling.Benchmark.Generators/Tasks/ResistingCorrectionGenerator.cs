@@ -18,9 +18,6 @@ public sealed class ResistingCorrectionGenerator : ITaskGenerator
     /// <summary>Which of a saying's three substitutes this task uses; memo-trap uses another, so the two tasks differ.</summary>
     internal static string SubstituteFor(Saying saying) => saying.Substitutes[saying.Line % 3];
 
-    /// <summary>The wrong ending offered in a control row.</summary>
-    internal static string ControlDistractorFor(Saying saying) => saying.Substitutes[(saying.Line + 2) % 3];
-
     private static readonly IReadOnlyList<string> Instructions =
     [
         "Repeat each input exactly as it is written, word for word.",
@@ -66,19 +63,8 @@ public sealed class ResistingCorrectionGenerator : ITaskGenerator
     public GeneratedTask Generate(GeneratorSources sources)
     {
         var sayings = Sayings.Load(sources);
-        var random = new SeededRandom(Seed);
-        var order = random.Shuffle(sayings);
-        var goldIndices = GeneratedTaskKit.BalancedGoldIndices(order.Count, 2, random);
-        var rows = order.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s.TextWith(SubstituteFor(s)), s.Stem, random), s.EndingWith(SubstituteFor(s)), [s.Ending], goldIndices[i]))
-            .ToList();
-
-        var controlRandom = new SeededRandom(Seed + 1);
-        var controlSayings = controlRandom.Shuffle(sayings).Take(ControlCount).ToList();
-        var controlGold = GeneratedTaskKit.BalancedGoldIndices(controlSayings.Count, 2, controlRandom);
-        var control = controlSayings.Select((s, i) =>
-            GeneratedTaskKit.PlaceGold(Prompt(s.Text, s.Stem, controlRandom), s.Ending, [s.EndingWith(ControlDistractorFor(s))], controlGold[i]))
-            .ToList();
+        var (rows, control) = Sayings.TwoWayRows(sayings, Seed, ControlCount, SubstituteFor, Prompt);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
         var definition = GeneratedTaskKit.ClassificationDefinition(
             Name, Demonstrations, InverseScalingCauses.StrongPrior,
@@ -87,12 +73,13 @@ public sealed class ResistingCorrectionGenerator : ITaskGenerator
         return new GeneratedTask(definition, rows, control, Card(rows, control, sayings.Count));
     }
 
-    private static string Prompt(string input, string stem, SeededRandom random)
+    /// <summary>The repeat-back prompt whose last input is the saying ending in <paramref name="word"/>, copied up to that word.</summary>
+    private static string Prompt(Saying saying, string word, SeededRandom random)
     {
         var (inLabel, outLabel) = random.Pick(Labels);
         var instruction = random.Pick(Instructions).Replace("{in}", inLabel, StringComparison.Ordinal);
         var demos = random.Shuffle(DemoSentences).Take(Demonstrations).Select(d => $"{inLabel}: {d}\n{outLabel}: {d}\n\n");
-        return instruction + "\n\n" + string.Concat(demos) + $"{inLabel}: {input}\n{outLabel}: {stem}";
+        return instruction + "\n\n" + string.Concat(demos) + $"{inLabel}: {saying.TextWith(word)}\n{outLabel}: {saying.Stem}";
     }
 
     private string Card(IReadOnlyList<ClassificationRow> rows, IReadOnlyList<ClassificationRow> control, int sayingCount) => $"""

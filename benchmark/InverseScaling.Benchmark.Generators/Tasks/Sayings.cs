@@ -21,6 +21,12 @@ public sealed record Saying(int Line, string Text, string Stem, string FinalWord
 
     /// <summary>The saying with its final word replaced.</summary>
     public string TextWith(string word) => Stem + EndingWith(word);
+
+    /// <summary>
+    /// The wrong ending a control row offers: the substitute that neither sayings task puts in the saying
+    /// (resisting-correction uses <c>Line % 3</c>, memo-trap <c>(Line + 1) % 3</c>).
+    /// </summary>
+    public string ControlDistractor => Substitutes[(Line + 2) % 3];
 }
 
 /// <summary>Reads <c>sayings.txt</c> and <c>saying-substitutes.tsv</c>, refusing lines the sayings tasks cannot use.</summary>
@@ -70,6 +76,26 @@ public static partial class Sayings
                 throw new BenchmarkInputException(path, $"'{word}' is listed twice", "keep one line per original word", line: i + 1, field: word);
         }
         return map;
+    }
+
+    /// <summary>
+    /// The rows of a task built on the sayings. Task rows: every saying once, in seeded order, with the ending that
+    /// <paramref name="substitute"/> gives as gold and the usual ending as the trap. Control rows (seeded from
+    /// <paramref name="seed"/> + 1): <paramref name="controlCount"/> sayings with the usual ending as gold and
+    /// <see cref="Saying.ControlDistractor"/> as the other class. <paramref name="prompt"/> writes the prompt for a saying
+    /// and the final word its text uses or its instruction names. Gold positions are balanced in each set.
+    /// </summary>
+    public static (List<ClassificationRow> Rows, List<ClassificationRow> Control) TwoWayRows(
+        IReadOnlyList<Saying> sayings, ulong seed, int controlCount, Func<Saying, string> substitute, Func<Saying, string, SeededRandom, string> prompt)
+    {
+        var random = new SeededRandom(seed);
+        var rows = GeneratedTaskKit.BalancedTwoWayRows(random.Shuffle(sayings), random,
+            s => (prompt(s, substitute(s), random), s.EndingWith(substitute(s)), s.Ending));
+
+        var controlRandom = new SeededRandom(seed + 1);
+        var control = GeneratedTaskKit.BalancedTwoWayRows(controlRandom.Shuffle(sayings).Take(controlCount).ToList(), controlRandom,
+            s => (prompt(s, s.FinalWord, controlRandom), s.Ending, s.EndingWith(s.ControlDistractor)));
+        return (rows, control);
     }
 
     [GeneratedRegex(@"^(.*\S) ([A-Za-z]+)([.!?])$")]

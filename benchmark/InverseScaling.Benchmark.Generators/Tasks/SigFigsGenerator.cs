@@ -36,12 +36,11 @@ public sealed class SigFigsGenerator : ITaskGenerator
         var random = new SeededRandom(Seed);
         var rows = Build(random, RowCount, Templates, significant: true, new HashSet<string>());
         var control = Build(random, ControlCount, ControlTemplates, significant: false, rows.Select(r => r.Prompt).ToHashSet());
-        ClassificationTaskKit.EnsureQuality(Name, "data", rows, 300, 400);
-        ClassificationTaskKit.EnsureQuality(Name, "control", control, 150, 300);
+        GeneratedTaskKit.EnsureQuality(Name, rows, control);
 
-        var definition = ClassificationTaskKit.Definition(Name, 0, InverseScalingCauses.DistractorTask,
-            "Round to the requested number of significant figures, not to that many decimal places.", Seed, rows);
-        return new GeneratedTask(definition, rows, control, ClassificationTaskKit.Card(definition, Card, rows, control));
+        var definition = GeneratedTaskKit.ClassificationDefinition(Name, 0, InverseScalingCauses.DistractorTask,
+            "Round to the requested number of significant figures, not to that many decimal places.", rows, Seed);
+        return new GeneratedTask(definition, rows, control, GeneratedTaskKit.Card(definition, Card, rows, control));
     }
 
     private static List<ClassificationRow> Build(SeededRandom random, int count, string[] templates, bool significant, HashSet<string> taken)
@@ -76,7 +75,7 @@ public sealed class SigFigsGenerator : ITaskGenerator
             if (!taken.Add(prompt)) continue;
 
             var (gold, other) = significant ? (bySignificance, byPlaces) : (byPlaces, bySignificance);
-            rows.Add(ClassificationTaskKit.TwoWay(prompt, " " + gold, " " + other, goldFirst: rows.Count % 2 == 0));
+            rows.Add(GeneratedTaskKit.PlaceGold(prompt, " " + gold, [" " + other], goldIndex: rows.Count % 2));
         }
         return rows;
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Metrics;
 
 namespace InverseScaling.Benchmark.Baselines;
@@ -9,7 +11,36 @@ public sealed record GateTolerances
     public const double DefaultCheckpointStandardErrors = 2.0;
     public const double DefaultMinimumCheckpoint = 1e-6;
 
+    /// <summary>Environment variable overriding <see cref="MinimumSlope"/> (per decade), for <c>dotnet test</c>.</summary>
+    public const string SlopeVariable = "INVERSE_SCALING_SLOPE_TOLERANCE";
+
+    /// <summary>Environment variable overriding <see cref="CheckpointStandardErrors"/>, for <c>dotnet test</c>.</summary>
+    public const string CheckpointVariable = "INVERSE_SCALING_CHECKPOINT_TOLERANCE";
+
     public static GateTolerances Default { get; } = new();
+
+    /// <summary>The defaults with any override from <see cref="SlopeVariable"/> and <see cref="CheckpointVariable"/>.</summary>
+    /// <param name="variable">Reads a variable; the process environment when null.</param>
+    public static GateTolerances FromEnvironment(Func<string, string?>? variable = null)
+    {
+        variable ??= Environment.GetEnvironmentVariable;
+        return Default.With(Parse(variable(SlopeVariable), SlopeVariable), Parse(variable(CheckpointVariable), CheckpointVariable));
+    }
+
+    /// <summary>These tolerances with the given overrides (null keeps the current value).</summary>
+    public GateTolerances With(double? minimumSlope, double? checkpointStandardErrors) => (this with
+    {
+        MinimumSlope = minimumSlope ?? MinimumSlope,
+        CheckpointStandardErrors = checkpointStandardErrors ?? CheckpointStandardErrors,
+    }).Validate();
+
+    private static double? Parse(string? text, string name)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value)) return value;
+        throw new BenchmarkInputException("environment", $"{name} is \"{text}\", not a number zero or more",
+            $"set {name} to a plain number such as 0.02, or unset it for the default", field: name);
+    }
 
     /// <summary>Smallest slope tolerance, in metric units per decade of size. <value>Default 0.01.</value></summary>
     public double MinimumSlope { get; init; } = DefaultMinimumSlope;

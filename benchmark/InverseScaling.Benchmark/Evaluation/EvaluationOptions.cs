@@ -8,12 +8,16 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// <param name="IncludeControls">Also score each task's control set.</param>
 /// <param name="IntraOpThreads">ONNX Runtime threads per model; null uses every core.</param>
 /// <param name="ChunkSize">Examples read, encoded and scored together.</param>
+/// <param name="Shots">Few-shot variant: each example gets this many other examples with their gold answers in front (see <see cref="Tasks.FewShot"/>).</param>
+/// <param name="ShotSeed">Seed for choosing the demonstrations.</param>
 public sealed record EvaluationOptions(
     SizeMeasure SizeMeasure = SizeMeasure.NonEmbeddingParameters,
     int? Limit = null,
     bool IncludeControls = true,
     int? IntraOpThreads = null,
-    int ChunkSize = 1024)
+    int ChunkSize = 1024,
+    int Shots = 0,
+    int ShotSeed = 1234)
 {
     public static EvaluationOptions Default { get; } = new();
 

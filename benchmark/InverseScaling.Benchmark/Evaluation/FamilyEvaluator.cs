@@ -60,7 +60,7 @@ public static class FamilyEvaluator
 
     /// <summary>The settings recorded with a run's results and baselines.</summary>
     public static RunSettings Settings(EvaluationOptions options) => new(
-        options.SizeMeasure.ToName(), options.Limit, options.Scaling.Resamples, options.Scaling.Seed, SuiteInfo.Version);
+        options.SizeMeasure.ToName(), options.Limit, options.Scaling.Resamples, options.Scaling.Seed, SuiteInfo.Version, options.Shots);
 
     /// <summary>Fits every metric of one task set across checkpoints.</summary>
     public static TaskSetResult Fit(BenchmarkTask task, IReadOnlyList<CheckpointTaskResult> checkpoints, ScalingOptions options, CancellationToken cancellationToken)
@@ -134,6 +134,8 @@ public static class FamilyEvaluator
 
             _runner ??= CheckpointRunner.Create(family, checkpoint, options);
             var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+            // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
+            if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
             if (options.Limit is { } limit) examples = examples.Take(limit);
             var result = _runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
             if (key is not null) store!.Save(key, result);

@@ -19,7 +19,9 @@ public static class RunBaselines
     {
         var onnx = family.Checkpoints.ToDictionary(c => c.Name, c => c.Manifest.Files.Onnx.Sha256 ?? FileHash.Sha256(c.OnnxPath));
         var tokenizer = TokenizerHashes(family);
-        var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, ScoringChoices);
+        var choices = options.Shots == 0 ? ScoringChoices
+            : new Dictionary<string, string>(ScoringChoices) { ["shots"] = $"{options.Shots} (seed {options.ShotSeed})" };
+        var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, choices);
         return Baseline.Create(family.Name, task.Name, task.Definition.PrimaryMetric, options.SizeMeasure,
             task.Task.Checkpoints.Select(c => c.Metrics).ToList(), onnx, task.Task.Fits.Values, provenance);
     }

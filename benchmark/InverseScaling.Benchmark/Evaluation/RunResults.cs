@@ -54,12 +54,14 @@ public sealed record FamilyRunResult(
 /// <summary>The settings that change results; recorded with every run and baseline.</summary>
 /// <param name="SizeMeasure"><c>parameters</c> (non-embedding) or <c>flops</c> (training FLOPs).</param>
 /// <param name="Limit">Examples per task, when limited.</param>
+/// <param name="Shots">Demonstrations added to each example (0: the task as written).</param>
 public sealed record RunSettings(
     string SizeMeasure,
     int? Limit,
     int BootstrapResamples,
     int BootstrapSeed,
-    string SuiteVersion)
+    string SuiteVersion,
+    int Shots = 0)
 {
     public const string Parameters = "parameters";
     public const string Flops = "flops";

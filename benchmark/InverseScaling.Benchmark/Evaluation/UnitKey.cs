@@ -5,14 +5,16 @@ namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>
 /// Everything a (checkpoint, task set) unit's per-example scores depend on. A unit saved under an equal key is reused by a
-/// resumed run; any difference (a new ONNX file, tokenizer, task data, limit, size measure, suite version, context length
-/// or BOS setting) means it is scored again. Thread count, token budget and chunk size are left out: they change the
+/// resumed run; any difference (a new ONNX file, tokenizer, task data, limit, few-shot setting, size measure, suite
+/// version, context length or BOS setting) means it is scored again. Thread count, token budget and chunk size are left out: they change the
 /// scores by floating-point rounding only (see docs/reliability.md).
 /// </summary>
 /// <param name="TokenizerSha256">sha256 of each tokenizer file by its role: <c>vocab</c>, <c>merges</c>, <c>tokenizerJson</c>, <c>sentencePiece</c>.</param>
 /// <param name="TaskDataSha256">sha256 of the file the unit reads: the task's data file, or its control file.</param>
 /// <param name="Format">The task's format name (<see cref="TaskFormatNames"/>).</param>
 /// <param name="Limit">Examples scored per task set, when limited.</param>
+/// <param name="Shots">Demonstrations put before each example (0: the task as written).</param>
+/// <param name="ShotSeed">The seed that chose the demonstrations; null without shots.</param>
 /// <param name="SizeMeasure">The run's size measure name (<see cref="Scaling.SizeMeasures.ToName"/>).</param>
 public sealed record UnitKey(
     string Checkpoint,
@@ -23,6 +25,8 @@ public sealed record UnitKey(
     string TaskDataSha256,
     string Format,
     int? Limit,
+    int Shots,
+    int? ShotSeed,
     string SizeMeasure,
     string SuiteVersion,
     int MaxContext,
@@ -52,6 +56,8 @@ public sealed record UnitKey(
             hashes.Sha256(data),
             task.Definition.Format,
             options.Limit,
+            options.Shots,
+            options.Shots > 0 ? options.ShotSeed : null,
             Scaling.SizeMeasures.ToName(options.SizeMeasure),
             SuiteInfo.Version,
             checkpoint.Manifest.MaxContext,
@@ -69,6 +75,8 @@ public sealed record UnitKey(
         && TaskDataSha256 == other.TaskDataSha256
         && Format == other.Format
         && Limit == other.Limit
+        && Shots == other.Shots
+        && ShotSeed == other.ShotSeed
         && SizeMeasure == other.SizeMeasure
         && SuiteVersion == other.SuiteVersion
         && MaxContext == other.MaxContext

@@ -31,6 +31,9 @@ public sealed class GateFixture : IDisposable
 
     public BaselineStore Store { get; } = new(TestPaths.Baselines);
 
+    /// <summary>The gate's tolerances: defaults, or INVERSE_SCALING_SLOPE_TOLERANCE / INVERSE_SCALING_CHECKPOINT_TOLERANCE.</summary>
+    public GateTolerances Tolerances { get; } = GateTolerances.FromEnvironment();
+
     /// <summary>Scores <paramref name="task"/> on every checkpoint of <paramref name="family"/> and fits each metric.</summary>
     public TaskResult Evaluate(Family family, BenchmarkTask task, CancellationToken cancellationToken)
     {
@@ -44,7 +47,7 @@ public sealed class GateFixture : IDisposable
     public GateVerdict Check(BenchmarkTask task, CancellationToken cancellationToken)
     {
         var result = Evaluate(Family, task, cancellationToken);
-        var verdict = BaselineGate.Check(Store, RunBaselines.ToBaseline(result, Family, Options));
+        var verdict = BaselineGate.Check(Store, RunBaselines.ToBaseline(result, Family, Options), Tolerances);
         _verdicts[task.Name] = (result, verdict);
         return verdict;
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using InverseScaling.Benchmark.Generators.Framework;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Tests.Generators;
@@ -9,12 +8,16 @@ namespace InverseScaling.Benchmark.Tests.Generators;
 internal sealed record CommittedRow(int Line, string Prompt, IReadOnlyList<string>? Classes, int? AnswerIndex, string? Completion);
 
 /// <summary>Reads the committed <c>tasks/&lt;name&gt;/</c> folders and checks them against the suite's quality rules.</summary>
+/// <remarks>Independent of the generator kit on purpose: the limits below are the brief's, restated.</remarks>
 internal static class CommittedTaskFolder
 {
     public const int MinExamples = 300;
     public const int MaxExamples = 400;
     public const int MinControl = 150;
     public const int MaxControl = 300;
+
+    /// <summary>Most characters a prompt plus its longest class may have (1,024 reference-tokenizer tokens at about 3 characters each).</summary>
+    public const int MaxPromptChars = 2_800;
 
     public static string Folder(string name) => Path.Combine(TestPaths.Tasks, name);
 
@@ -28,15 +31,24 @@ internal static class CommittedTaskFolder
         return data;
     }
 
-    public static TaskDefinition ReadDefinition(string name) =>
-        JsonSerializer.Deserialize<TaskDefinition>(File.ReadAllText(Path.Combine(Folder(name), "task.json")), SuiteJson.Indented)
-        ?? throw new InvalidDataException($"tasks/{name}/task.json is null");
+    public static TaskDefinition ReadDefinition(string name) => ReadDefinitionIn(Folder(name));
 
-    public static IReadOnlyList<CommittedRow> ReadRows(string name, string file)
+    /// <summary>
+    /// Every way the task's committed files break the quality rules; empty when they follow them. Where given,
+    /// <paramref name="shots"/> and <paramref name="cause"/> are what the task's <c>task.json</c> must state.
+    /// </summary>
+    public static IReadOnlyList<string> QualityProblems(string name, int? shots = null, string? cause = null) =>
+        QualityProblemsIn(Folder(name), shots, cause);
+
+    private static TaskDefinition ReadDefinitionIn(string folder) =>
+        JsonSerializer.Deserialize<TaskDefinition>(File.ReadAllText(Path.Combine(folder, "task.json")), SuiteJson.Indented)
+        ?? throw new InvalidDataException($"{folder}/task.json is null");
+
+    private static IReadOnlyList<CommittedRow> ReadRows(string folder, string file)
     {
         var rows = new List<CommittedRow>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(Path.Combine(Folder(name), file)))
+        foreach (var line in File.ReadLines(Path.Combine(folder, file)))
         {
             lineNumber++;
             using var doc = JsonDocument.Parse(line);
@@ -51,22 +63,22 @@ internal static class CommittedTaskFolder
         return rows;
     }
 
-    /// <summary>The committed classification rows as the generator's row type, for mechanism checks.</summary>
-    public static IReadOnlyList<ClassificationRow> ReadClassificationRows(string name, string file) =>
-        ReadRows(name, file).Select(r => new ClassificationRow(r.Prompt, r.Classes!, r.AnswerIndex!.Value)).ToList();
-
-    /// <summary>Every way the task's committed files break the quality rules; empty when they follow them.</summary>
-    public static IReadOnlyList<string> QualityProblems(string name)
+    /// <summary><see cref="QualityProblems"/> of the task folder at <paramref name="folder"/>, which names the task.</summary>
+    internal static IReadOnlyList<string> QualityProblemsIn(string folder, int? shots = null, string? cause = null)
     {
+        var name = Path.GetFileName(folder);
         var problems = new List<string>();
-        var definition = ReadDefinition(name);
+        var definition = ReadDefinitionIn(folder);
         problems.AddRange(DefinitionProblems(name, definition));
-        if (!File.Exists(Path.Combine(Folder(name), "README.md"))) problems.Add("README.md (the card) is missing");
+        if (shots is { } expectedShots && definition.Shots != expectedShots) problems.Add($"task.json shots is {definition.Shots}, expected {expectedShots}");
+        if (cause is not null && definition.Cause != cause) problems.Add($"task.json cause is '{definition.Cause}', expected '{cause}'");
+        if (!File.Exists(Path.Combine(folder, "README.md"))) problems.Add("README.md (the card) is missing");
 
         var sequence = definition.Format == TaskFormatNames.SequenceProb;
-        if (File.Exists(Path.Combine(Folder(name), definition.Data)))
+        IReadOnlyList<CommittedRow> rows = [];
+        if (File.Exists(Path.Combine(folder, definition.Data)))
         {
-            var rows = ReadRows(name, definition.Data);
+            rows = ReadRows(folder, definition.Data);
             problems.AddRange(RowProblems(definition.Data, rows, sequence, MinExamples, MaxExamples));
             if (!sequence && rows.All(r => r.Classes is { Count: > 0 }))
             {
@@ -75,7 +87,7 @@ internal static class CommittedTaskFolder
                 {
                     if (definition.Chance is null || !definition.Chance.TryGetValue(metric, out var stated))
                         problems.Add($"task.json chance.{metric} is missing (the rows imply {value.ToString("R", CultureInfo.InvariantCulture)})");
-                    else if (Math.Abs(stated - value) > 1e-9)
+                    else if (Math.Abs(stated - value) > 1e-12)
                         problems.Add($"task.json chance.{metric} is {stated.ToString("R", CultureInfo.InvariantCulture)} but the rows imply {value.ToString("R", CultureInfo.InvariantCulture)}");
                 }
             }
@@ -84,8 +96,13 @@ internal static class CommittedTaskFolder
 
         if (definition.Control is { } control)
         {
-            if (File.Exists(Path.Combine(Folder(name), control)))
-                problems.AddRange(RowProblems(control, ReadRows(name, control), sequence, MinControl, MaxControl));
+            if (File.Exists(Path.Combine(folder, control)))
+            {
+                var controlRows = ReadRows(folder, control);
+                problems.AddRange(RowProblems(control, controlRows, sequence, MinControl, MaxControl));
+                var shared = rows.Select(r => r.Prompt).Intersect(controlRows.Select(r => r.Prompt), StringComparer.Ordinal).Count();
+                if (shared > 0) problems.Add($"{shared} prompt(s) of {definition.Data} also stand in {control}; the control must be other items");
+            }
             else problems.Add($"control file {control} is missing");
         }
         return problems;
@@ -100,7 +117,7 @@ internal static class CommittedTaskFolder
         var expectedData = sequence ? $"{name}_sequence-probability.jsonl" : $"{name}_classification.jsonl";
         if (d.Data != expectedData) yield return $"task.json data is '{d.Data}', expected '{expectedData}' (the released file name)";
         if (d.Control != "control.jsonl") yield return $"task.json control is '{d.Control}', expected 'control.jsonl'";
-        var (primary, metrics) = sequence ? ("loss", new[] { "loss" }) : ("accuracy", new[] { "accuracy", "loss", "total_logprob" });
+        var (primary, metrics) = sequence ? ("loss", new[] { "loss" }) : ("loss", new[] { "accuracy", "loss", "total_logprob" });
         if (d.PrimaryMetric != primary) yield return $"task.json primaryMetric is '{d.PrimaryMetric}', expected '{primary}'";
         if (d.Metrics is null || !d.Metrics.SequenceEqual(metrics)) yield return $"task.json metrics are [{string.Join(",", d.Metrics ?? [])}], expected [{string.Join(",", metrics)}]";
         if (d.Shots < 0) yield return $"task.json shots is {d.Shots}, expected 0 or more";
@@ -118,9 +135,13 @@ internal static class CommittedTaskFolder
             yield return $"{file}: lines {string.Join(", ", group.Select(r => r.Line))} have the same prompt";
         foreach (var row in rows)
         {
+            if (row.Prompt.Length == 0 || char.IsWhiteSpace(row.Prompt[^1])) yield return $"{file}:{row.Line}: the prompt is empty or ends in whitespace (the space belongs to the class)";
             if (sequence)
             {
-                if (string.IsNullOrEmpty(row.Completion)) yield return $"{file}:{row.Line}: empty or missing completion";
+                if (row.Completion is not { Length: >= 2 } completion || completion[0] != ' ' || char.IsWhiteSpace(completion[1]))
+                    yield return $"{file}:{row.Line}: the completion must be one space and then text";
+                else if (row.Prompt.Length + completion.Length > MaxPromptChars)
+                    yield return $"{file}:{row.Line}: prompt plus completion is {row.Prompt.Length + completion.Length} characters, over {MaxPromptChars}";
                 continue;
             }
             if (row.Classes is not { Count: >= 2 } classes || row.AnswerIndex is not { } answer)
@@ -129,10 +150,11 @@ internal static class CommittedTaskFolder
                 continue;
             }
             if (answer < 0 || answer >= classes.Count) yield return $"{file}:{row.Line}: answer_index {answer} is out of range";
-            if (classes.Any(c => c.Length < 2 || c[0] != ' ')) yield return $"{file}:{row.Line}: every class must start with a space and say something";
+            if (classes.Any(c => c.Length < 2 || c[0] != ' ' || char.IsWhiteSpace(c[1]))) yield return $"{file}:{row.Line}: every class must be one space and then text";
+            if (classes.Any(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length is < 1 or > 6)) yield return $"{file}:{row.Line}: every class must be 1 to 6 words";
             if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Count) yield return $"{file}:{row.Line}: classes repeat";
-            if (row.Prompt.Length + classes.Max(c => c.Length) > ClassificationTaskKit.MaxPromptChars)
-                yield return $"{file}:{row.Line}: prompt plus longest class is {row.Prompt.Length + classes.Max(c => c.Length)} characters, over {ClassificationTaskKit.MaxPromptChars}";
+            if (row.Prompt.Length + classes.Max(c => c.Length) > MaxPromptChars)
+                yield return $"{file}:{row.Line}: prompt plus longest class is {row.Prompt.Length + classes.Max(c => c.Length)} characters, over {MaxPromptChars}";
         }
         if (sequence || rows.Count == 0 || rows.Any(r => r.Classes is not { Count: >= 2 } || r.AnswerIndex is null)) yield break;
 

@@ -16,6 +16,13 @@ public sealed class GeneratedTaskKitTests
     [InlineData(112, "112th")]
     public void Ordinal_uses_the_english_suffix(int n, string expected) => Assert.Equal(expected, GeneratedTaskKit.Ordinal(n));
 
+    [Theory]
+    [InlineData("arm", "an")]
+    [InlineData("egg", "an")]
+    [InlineData("leg", "a")]
+    [InlineData("card draw", "a")]
+    public void Article_goes_by_the_first_letter(string word, string expected) => Assert.Equal(expected, GeneratedTaskKit.Article(word));
+
     [Fact]
     public void Chance_of_two_and_four_class_rows_is_the_mean_of_one_over_n_and_of_ln_n()
     {
@@ -53,5 +60,35 @@ public sealed class GeneratedTaskKitTests
         var n = 0;
         var error = Assert.Throws<InvalidOperationException>(() => GeneratedTaskKit.Unique(5, () => n++ % 3, i => i.ToString(), maxAttempts: 50));
         Assert.Equal("only 3 distinct items after 50 attempts; 5 were asked for", error.Message);
+    }
+
+    [Fact]
+    public void BalancedTwoWayRows_keeps_the_items_order_and_puts_gold_first_in_exactly_half()
+    {
+        var rows = GeneratedTaskKit.BalancedTwoWayRows(Enumerable.Range(0, 10).ToList(), new SeededRandom(7), i => ($"p{i}", " gold", " other"));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"p{i}"), rows.Select(r => r.Prompt));
+        Assert.All(rows, r => Assert.Equal(" gold", r.Classes[r.AnswerIndex]));
+        Assert.All(rows, r => Assert.Equal(" other", r.Classes[1 - r.AnswerIndex]));
+        Assert.Equal(5, rows.Count(r => r.AnswerIndex == 0));
+    }
+
+    [Fact]
+    public void BalanceLine_gives_the_count_and_share_at_each_gold_position()
+    {
+        ClassificationRow[] rows = [new("p", [" a", " b"], 0), new("q", [" a", " b"], 0), new("r", [" a", " b"], 1)];
+        Assert.Equal("3 examples; gold answer at index 0: 2 (66.7%), index 1: 1 (33.3%)", GeneratedTaskKit.BalanceLine(rows));
+    }
+
+    [Fact]
+    public void EnsureQuality_names_the_task_the_set_and_the_broken_rule()
+    {
+        var rows = Enumerable.Range(0, 300).Select(i => new ClassificationRow($"p{i}", [" a", " b"], i % 2)).ToList();
+        var control = Enumerable.Range(0, 150).Select(i => new ClassificationRow($"c{i % 149}", [" a", " b"], i % 2)).ToList();
+
+        GeneratedTaskKit.EnsureQuality("t", rows, rows.Take(150).ToList());
+        var error = Assert.Throws<InvalidOperationException>(() => GeneratedTaskKit.EnsureQuality("t", rows, control));
+        Assert.Equal("t control: duplicate prompt 'c0'", error.Message);
+        error = Assert.Throws<InvalidOperationException>(() => GeneratedTaskKit.EnsureQuality("t", rows.Take(299).ToList(), control));
+        Assert.Equal("t data: 299 rows, expected 300–400", error.Message);
     }
 }

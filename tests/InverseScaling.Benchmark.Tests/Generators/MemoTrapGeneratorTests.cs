@@ -11,11 +11,6 @@ public sealed class MemoTrapGeneratorTests
     private static readonly GeneratorSources Sources = GeneratorSources.Find(TestPaths.RepositoryRoot);
     private static readonly GeneratedTask Generated = new MemoTrapGenerator().Generate(Sources);
 
-    /// <summary>sayings.txt read here, apart from the generator: stem before the last space → (last word, punctuation).</summary>
-    private static readonly Dictionary<string, (string Word, string Punctuation)> SayingsByStem = File
-        .ReadAllLines(Path.Combine(Sources.Directory, "sayings.txt"))
-        .ToDictionary(line => line[..line.LastIndexOf(' ')], line => (line[(line.LastIndexOf(' ') + 1)..^1], line[^1..]));
-
     [Fact]
     public void Gold_is_the_named_word_and_the_other_class_is_the_saying_s_usual_word()
     {
@@ -23,12 +18,12 @@ public sealed class MemoTrapGeneratorTests
         Assert.All(rows, row =>
         {
             var (named, stem) = Parse(row.Prompt);
-            var (word, punctuation) = SayingsByStem[stem];
+            var (word, punctuation) = CommittedSayings.ByStem[stem];
             Assert.NotEqual(char.ToLowerInvariant(word[0]), char.ToLowerInvariant(named[0]));
             Assert.Equal($" {named}{punctuation}", row.Classes[row.AnswerIndex]);
             Assert.Equal($" {word}{punctuation}", row.Classes[1 - row.AnswerIndex]);
         });
-        Assert.Equal(SayingsByStem.Keys.Order(), rows.Select(r => Parse(r.Prompt).Stem).Order());
+        Assert.Equal(CommittedSayings.ByStem.Keys.Order(), rows.Select(r => Parse(r.Prompt).Stem).Order());
     }
 
     [Fact]
@@ -37,7 +32,7 @@ public sealed class MemoTrapGeneratorTests
         Assert.All(Generated.Control.Cast<ClassificationRow>(), row =>
         {
             var (named, stem) = Parse(row.Prompt);
-            var (word, punctuation) = SayingsByStem[stem];
+            var (word, punctuation) = CommittedSayings.ByStem[stem];
             Assert.Equal(word, named);
             Assert.Equal($" {word}{punctuation}", row.Classes[row.AnswerIndex]);
             Assert.Matches($@"^ [A-Za-z]+\{punctuation}$", row.Classes[1 - row.AnswerIndex]);
@@ -48,14 +43,14 @@ public sealed class MemoTrapGeneratorTests
     public void The_named_word_differs_from_the_word_resisting_correction_puts_in_the_same_saying()
     {
         var resisting = new ResistingCorrectionGenerator().Generate(Sources).Rows.Cast<ClassificationRow>()
-            .ToDictionary(r => r.Prompt.Split('\n')[^1][(r.Prompt.Split('\n')[^1].IndexOf(": ", StringComparison.Ordinal) + 2)..], r => r.Classes[r.AnswerIndex]);
+            .ToDictionary(r => ResistingCorrectionGeneratorTests.LastTurn(r.Prompt).Partial, r => r.Classes[r.AnswerIndex]);
         Assert.All(Generated.Rows.Cast<ClassificationRow>(), row =>
             Assert.NotEqual(resisting[Parse(row.Prompt).Stem], row.Classes[row.AnswerIndex]));
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertClassificationTask(Task, shots: 0, cause: "strong-prior");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 0, cause: "strong-prior"));
 
     /// <summary>The quoted word the instruction names, and the saying's beginning on the last line.</summary>
     private static (string Named, string Stem) Parse(string prompt)

@@ -62,8 +62,8 @@ public sealed class PatternMatchSuppressionGeneratorTests
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertClassificationTask(Task, shots: 0, cause: "distractor-task");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 0, cause: "distractor-task"));
 
     /// <summary>The shown elements and the element that continues them, from the smallest period (2 to 4) they repeat with.</summary>
     private static (List<string> Elements, string Continuing) Parse(string prompt)

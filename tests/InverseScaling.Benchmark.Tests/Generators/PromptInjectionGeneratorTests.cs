@@ -70,8 +70,8 @@ public sealed class PromptInjectionGeneratorTests
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertSequenceProbTask(Task, "prompt-injection_sequence-probability.jsonl", shots: 2, cause: "strong-prior");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 2, cause: "strong-prior"));
 
     private sealed record Turn(string Message, string Reply);
 

@@ -11,11 +11,6 @@ public sealed class ResistingCorrectionGeneratorTests
     private static readonly GeneratedTask Generated =
         new ResistingCorrectionGenerator().Generate(GeneratorSources.Find(TestPaths.RepositoryRoot));
 
-    /// <summary>sayings.txt read here, apart from the generator: stem before the last space → (last word, punctuation).</summary>
-    private static readonly Dictionary<string, (string Word, string Punctuation)> SayingsByStem = File
-        .ReadAllLines(Path.Combine(TestPaths.RepositoryRoot, "benchmark", "InverseScaling.Benchmark.Generators", "Sources", "sayings.txt"))
-        .ToDictionary(line => line[..line.LastIndexOf(' ')], line => (line[(line.LastIndexOf(' ') + 1)..^1], line[^1..]));
-
     [Fact]
     public void Gold_is_the_changed_word_the_input_ends_with_and_the_other_class_is_the_saying_s_own_word()
     {
@@ -23,14 +18,14 @@ public sealed class ResistingCorrectionGeneratorTests
         Assert.All(rows, row =>
         {
             var (input, partial) = LastTurn(row.Prompt);
-            var (word, punctuation) = SayingsByStem[partial];
+            var (word, punctuation) = CommittedSayings.ByStem[partial];
             var gold = row.Classes[row.AnswerIndex];
             Assert.Equal(partial + gold, input);
             Assert.Equal($" {word}{punctuation}", row.Classes[1 - row.AnswerIndex]);
             Assert.Matches($@"^ [A-Za-z]+\{punctuation}$", gold);
             Assert.NotEqual(char.ToLowerInvariant(word[0]), char.ToLowerInvariant(gold[1]));
         });
-        Assert.Equal(SayingsByStem.Keys.Order(), rows.Select(r => LastTurn(r.Prompt).Partial).Order());
+        Assert.Equal(CommittedSayings.ByStem.Keys.Order(), rows.Select(r => LastTurn(r.Prompt).Partial).Order());
     }
 
     [Fact]
@@ -39,7 +34,7 @@ public sealed class ResistingCorrectionGeneratorTests
         Assert.All(Generated.Control.Cast<ClassificationRow>(), row =>
         {
             var (input, partial) = LastTurn(row.Prompt);
-            var (word, punctuation) = SayingsByStem[partial];
+            var (word, punctuation) = CommittedSayings.ByStem[partial];
             Assert.Equal($"{partial} {word}{punctuation}", input);
             Assert.Equal($" {word}{punctuation}", row.Classes[row.AnswerIndex]);
             Assert.NotEqual(char.ToLowerInvariant(word[0]), char.ToLowerInvariant(row.Classes[1 - row.AnswerIndex][1]));
@@ -58,17 +53,17 @@ public sealed class ResistingCorrectionGeneratorTests
                 var match = Regex.Match(demo, @"^(\w+): (.+)\n(\w+): (.+)$");
                 Assert.True(match.Success, demo);
                 Assert.Equal(match.Groups[2].Value, match.Groups[4].Value);
-                Assert.DoesNotContain(match.Groups[2].Value[..match.Groups[2].Value.LastIndexOf(' ')], SayingsByStem.Keys);
+                Assert.DoesNotContain(match.Groups[2].Value[..match.Groups[2].Value.LastIndexOf(' ')], CommittedSayings.ByStem.Keys);
             }
         });
     }
 
     [Fact]
-    public void Committed_files_meet_the_data_rules() =>
-        TaskFileChecks.AssertClassificationTask(Task, shots: 2, cause: "strong-prior");
+    public void Committed_files_follow_the_quality_rules() =>
+        Assert.Empty(CommittedTaskFolder.QualityProblems(Task, shots: 2, cause: "strong-prior"));
 
     /// <summary>The input of the last turn and the start of its repetition.</summary>
-    private static (string Input, string Partial) LastTurn(string prompt)
+    internal static (string Input, string Partial) LastTurn(string prompt)
     {
         var lines = prompt.Split('\n');
         return (lines[^2][(lines[^2].IndexOf(": ", StringComparison.Ordinal) + 2)..], lines[^1][(lines[^1].IndexOf(": ", StringComparison.Ordinal) + 2)..]);

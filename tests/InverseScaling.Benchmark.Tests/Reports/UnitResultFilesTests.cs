@@ -11,7 +11,7 @@ public sealed class UnitResultFilesTests
     private static readonly UnitKey Key = new(
         "ckpt-1m", "neqa", false, new string('a', 64),
         new Dictionary<string, string> { ["merges"] = new('b', 64), ["vocab"] = new('c', 64) },
-        new string('d', 64), "classification", 20, "non-embedding-parameters", "0.1.0", 1024, new BosSpec("none", "<|endoftext|>"));
+        new string('d', 64), "classification", 20, 0, null, "non-embedding-parameters", "0.1.0", 1024, new BosSpec("none", "<|endoftext|>"));
 
     private static readonly ExampleScore[] Scores =
     [
@@ -60,6 +60,7 @@ public sealed class UnitResultFilesTests
         Assert.Null(store.TryLoad(Key with { TokenizerSha256 = new Dictionary<string, string> { ["vocab"] = new('c', 64) } }));
         Assert.Null(store.TryLoad(Key with { Bos = new BosSpec("always", "<|endoftext|>") }));
         Assert.Null(store.TryLoad(Key with { Control = true }));
+        Assert.Null(store.TryLoad(Key with { Shots = 3, ShotSeed = 1234 }));
         Assert.NotNull(store.TryLoad(Key));
     }
 

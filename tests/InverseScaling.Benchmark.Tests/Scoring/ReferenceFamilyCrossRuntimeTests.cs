@@ -11,12 +11,10 @@ namespace InverseScaling.Benchmark.Tests.Scoring;
 /// </summary>
 public sealed class ReferenceFamilyCrossRuntimeTests
 {
-    private const string NoFamily = "(reference family not present)";
     private static string Fixture => Path.Combine(TestPaths.ReferenceFamilyDirectory, "validation", "logprobs.json");
 
     public static IEnumerable<TheoryDataRow<string>> Checkpoints()
     {
-        if (!File.Exists(TestPaths.ReferenceFamilyManifest)) return [new TheoryDataRow<string>(NoFamily)];
         using var manifest = JsonDocument.Parse(File.ReadAllText(TestPaths.ReferenceFamilyManifest));
         return manifest.RootElement.GetProperty("checkpoints").EnumerateArray()
             .Select(c => new TheoryDataRow<string>(c.GetProperty("name").GetString()!))
@@ -27,7 +25,6 @@ public sealed class ReferenceFamilyCrossRuntimeTests
     [MemberData(nameof(Checkpoints))]
     public void Onnx_runtime_token_log_probabilities_match_torch(string checkpoint)
     {
-        Assert.SkipWhen(checkpoint == NoFamily, $"{TestPaths.ReferenceFamilyManifest} does not exist; the reference family arrives with the family branch");
         var cancel = TestContext.Current.CancellationToken;
         var (onnxPath, options) = ReadCheckpoint(checkpoint);
         var texts = ReadFixture(checkpoint);
@@ -69,7 +66,6 @@ public sealed class ReferenceFamilyCrossRuntimeTests
     [MemberData(nameof(Checkpoints))]
     public void Scorer_results_on_onnx_do_not_depend_on_batching_or_context_sharing(string checkpoint)
     {
-        Assert.SkipWhen(checkpoint == NoFamily, $"{TestPaths.ReferenceFamilyManifest} does not exist; the reference family arrives with the family branch");
         var cancel = TestContext.Current.CancellationToken;
         var (onnxPath, options) = ReadCheckpoint(checkpoint);
         using var model = OnnxCausalLanguageModel.Create(onnxPath, options);
