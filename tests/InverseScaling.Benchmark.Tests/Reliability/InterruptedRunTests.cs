@@ -56,6 +56,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output)
         }
         output.WriteLine($"{kills} kills survived");
         Assert.True(kills >= 5, $"only {kills} signals landed before the run finished");
+        Directory.Delete(root, recursive: true);
     }
 
     /// <summary>
