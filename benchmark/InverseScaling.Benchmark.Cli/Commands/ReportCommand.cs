@@ -25,15 +25,15 @@ internal static class ReportCommand
         {
             runs, output, baselines, slopeTolerance, checkpointTolerance,
         };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
+        command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
             var folders = parse.GetValue(runs)!;
             var files = Make(folders, parse.GetValue(output) ?? Path.Combine(folders[0], DefaultFolderName),
                 new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines),
                 GateTolerances.FromEnvironment().With(parse.GetValue(slopeTolerance), parse.GetValue(checkpointTolerance)), layout, cancellationToken);
-            System.Console.WriteLine($"Report: {files.Html}");
-            System.Console.WriteLine($"        {files.Markdown}");
+            parse.InvocationConfiguration.Output.WriteLine($"Report: {files.Html}");
+            parse.InvocationConfiguration.Output.WriteLine($"        {files.Markdown}");
             return 0;
         })));
         return command;

@@ -1,37 +1,35 @@
 using System.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
-using InverseScaling.Benchmark.Reports;
 using Spectre.Console;
 
 namespace InverseScaling.Benchmark.Cli.Console;
 
 /// <summary>
 /// Progress of a run: bars per checkpoint in a terminal, a plain line every few seconds when output is redirected
-/// (CI logs), nothing with <c>--quiet</c>. Per-example results are written as each unit completes, in every mode.
+/// (CI logs), nothing with <c>--quiet</c>. Units loaded from an interrupted run's results count as done.
 /// </summary>
 internal abstract class RunProgress
 {
-    public static RunProgress Create(bool quiet, string outDirectory) =>
-        quiet ? new Silent(outDirectory)
-        : System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainLines(outDirectory)
-        : new Bars(outDirectory);
+    public static RunProgress Create(bool quiet) =>
+        quiet ? new Silent()
+        : System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainLines()
+        : new Bars();
 
     public abstract T Run<T>(Func<IEvaluationObserver, T> evaluate);
 
-    private sealed class Silent(string outDirectory) : RunProgress
+    private sealed class Silent : RunProgress, IEvaluationObserver
     {
-        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(new ExampleLogObserver(outDirectory));
+        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(this);
     }
 
     /// <summary>One line per completed unit, and a progress line at most every 10 seconds in between.</summary>
-    private sealed class PlainLines(string outDirectory) : RunProgress, IEvaluationObserver
+    private sealed class PlainLines : RunProgress, IEvaluationObserver
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastLine;
         private int _total, _done, _inUnit;
 
-        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) =>
-            evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), this));
+        public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(this);
 
         public void Planned(IReadOnlyList<PlannedUnit> units)
         {
@@ -55,6 +53,12 @@ internal abstract class RunProgress
             System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left)");
         }
 
+        public void Resumed(PlannedUnit unit, CheckpointTaskResult result)
+        {
+            _total -= unit.Examples;
+            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: kept from an earlier run");
+        }
+
         private string Rate() => $"{(_done + _inUnit) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3):F0} examples/s";
 
         private string Remaining()
@@ -67,7 +71,7 @@ internal abstract class RunProgress
     }
 
     /// <summary>Spectre progress bars: one per checkpoint, with the task in hand, rate and time left.</summary>
-    private sealed class Bars(string outDirectory) : RunProgress
+    private sealed class Bars : RunProgress
     {
         public override T Run<T>(Func<IEvaluationObserver, T> evaluate)
         {
@@ -78,7 +82,7 @@ internal abstract class RunProgress
                 .HideCompleted(false)
                 .Columns(label, new ProgressBarColumn(), new PercentageColumn(),
                     new ExamplesPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context => result = evaluate(new CompositeObserver(new ExampleLogObserver(outDirectory), new BarObserver(context, label))));
+                .Start(context => result = evaluate(new BarObserver(context, label)));
             return result;
         }
     }
@@ -111,6 +115,18 @@ internal abstract class RunProgress
             _completed[unit.Checkpoint] += unit.Examples;
             var bar = _bars[unit.Checkpoint];
             bar.Value = _completed[unit.Checkpoint];
+            if (bar.Value >= bar.MaxValue)
+            {
+                bar.Description = Describe(unit.Checkpoint);
+                bar.StopTask();
+            }
+        }
+
+        public void Resumed(PlannedUnit unit, CheckpointTaskResult result)
+        {
+            // Not scored now: out of the bar's total, so the rate and time left count only this run's work.
+            var bar = _bars[unit.Checkpoint];
+            bar.MaxValue -= unit.Examples;
             if (bar.Value >= bar.MaxValue)
             {
                 bar.Description = Describe(unit.Checkpoint);

@@ -1,20 +1,16 @@
+using InverseScaling.Benchmark.Randomness;
+
 namespace InverseScaling.Benchmark.Generators.Framework;
 
 /// <summary>
-/// SplitMix64: a tiny generator whose sequence is fixed by this code alone, so generated files never
-/// change with the runtime's <see cref="Random"/> implementation.
+/// The generators' random choices, drawn from <see cref="SplitMix64"/> so generated files never change with the
+/// runtime's <see cref="Random"/> implementation.
 /// </summary>
 public sealed class SeededRandom(ulong seed)
 {
-    private ulong _state = seed;
+    private SplitMix64 _source = new(seed);
 
-    public ulong NextUInt64()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _source.NextUInt64();
 
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>).</summary>
     public int Next(int maxExclusive)

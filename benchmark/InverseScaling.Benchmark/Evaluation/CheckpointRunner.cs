@@ -58,7 +58,7 @@ public sealed class CheckpointRunner : IDisposable
     /// <summary>Scores a stream of examples of one format; <paramref name="progress"/> receives the running count.</summary>
     public CheckpointTaskResult Score(TaskFormat format, IEnumerable<TaskExample> examples, Action<int>? progress, CancellationToken cancellationToken)
     {
-        var scores = new List<ExampleScore>();
+        var scores = new ExampleScoreColumns();
         var stats = EncodingStats.Empty;
         foreach (var chunk in examples.Chunk(_chunkSize))
         {
@@ -74,6 +74,7 @@ public sealed class CheckpointRunner : IDisposable
             progress?.Invoke(scores.Count);
         }
         if (scores.Count == 0) throw new InvalidOperationException("the task has no examples");
+        scores.TrimExcess();
         return new CheckpointTaskResult(Checkpoint.Name, Size, scores,
             new CheckpointMetrics(Checkpoint.Name, Size, MetricAggregation.Aggregate(format, scores)), stats);
     }

@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Randomness;
 using System.Globalization;
 using InverseScaling.Benchmark.Metrics;
 using MathNet.Numerics;

@@ -1,10 +1,10 @@
-namespace InverseScaling.Benchmark.Scaling;
+namespace InverseScaling.Benchmark.Randomness;
 
 /// <summary>
-/// SplitMix64, so that bootstrap draws are fixed by this code alone and never change with the runtime's
-/// <see cref="Random"/>; a baseline's interval must be reproducible on any .NET version.
+/// SplitMix64: a sequence fixed by this code alone, never by the runtime's <see cref="Random"/>, so bootstrap
+/// intervals and generated task files reproduce on any .NET version.
 /// </summary>
-internal struct SplitMix64(ulong seed)
+public struct SplitMix64(ulong seed)
 {
     private ulong _state = seed;
 
