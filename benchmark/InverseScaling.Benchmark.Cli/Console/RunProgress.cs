@@ -22,50 +22,70 @@ internal abstract class RunProgress
         public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(this);
     }
 
-    /// <summary>One line per completed unit, and a progress line at most every 10 seconds in between.</summary>
+    /// <summary>
+    /// One line per completed unit, and a progress line at most every 10 seconds in between. Rate and time left are those
+    /// of the checkpoint in hand (its model load included): larger checkpoints come later and run slower, so a rate
+    /// averaged over the smaller ones would promise far too little time.
+    /// </summary>
     private sealed class PlainLines : RunProgress, IEvaluationObserver
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _lastLine;
-        private int _total, _done, _inUnit;
+        private TimeSpan _lastLine, _lastDone, _checkpointStart;
+        private string? _checkpoint;
+        private int _total, _done, _inUnit, _checkpointDone;
 
         public override T Run<T>(Func<IEvaluationObserver, T> evaluate) => evaluate(this);
 
         public void Planned(IReadOnlyList<PlannedUnit> units)
         {
             _total = units.Sum(u => u.Examples);
-            System.Console.WriteLine($"Scoring {units.Select(u => u.Checkpoint).Distinct().Count()} checkpoints × {units.Count(u => !u.Control) / Math.Max(1, units.Select(u => u.Checkpoint).Distinct().Count())} tasks: {_total} examples.");
+            System.Console.WriteLine($"Scoring {units.Count(u => !u.Control)} (checkpoint, task) pairs on {units.Select(u => u.Checkpoint).Distinct().Count()} checkpoints: {_total} examples.");
         }
 
         public void Progress(PlannedUnit unit, int scored)
         {
+            Enter(unit);
             _inUnit = scored;
             // A finished unit gets its own "done" line right after.
             if (scored >= unit.Examples || _clock.Elapsed - _lastLine < TimeSpan.FromSeconds(10)) return;
             _lastLine = _clock.Elapsed;
-            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left");
+            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left at that rate");
         }
 
         public void Completed(PlannedUnit unit, CheckpointTaskResult result)
         {
+            Enter(unit);
             _done += unit.Examples;
+            _checkpointDone += unit.Examples;
             _inUnit = 0;
-            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left)");
+            _lastDone = _clock.Elapsed;
+            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left at that rate)");
         }
 
         public void Resumed(PlannedUnit unit, CheckpointTaskResult result)
         {
             _total -= unit.Examples;
+            _lastDone = _clock.Elapsed;
             System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: kept from an earlier run");
         }
 
-        private string Rate() => $"{(_done + _inUnit) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3):F0} examples/s";
+        /// <summary>A unit of a new checkpoint starts that checkpoint's clock where the last unit ended.</summary>
+        private void Enter(PlannedUnit unit)
+        {
+            if (unit.Checkpoint == _checkpoint) return;
+            (_checkpoint, _checkpointStart, _checkpointDone) = (unit.Checkpoint, _lastDone, 0);
+        }
+
+        private double ExamplesPerSecond() =>
+            (_checkpointDone + _inUnit) / Math.Max((_clock.Elapsed - _checkpointStart).TotalSeconds, 1e-3);
+
+        private string Rate() => $"{ExamplesPerSecond():F0} examples/s on {_checkpoint}";
 
         private string Remaining()
         {
-            var done = _done + _inUnit;
-            if (done == 0) return "?";
-            var left = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (_total - done) / done);
+            var rate = ExamplesPerSecond();
+            if (rate <= 0) return "?";
+            var left = TimeSpan.FromSeconds((_total - _done - _inUnit) / rate);
             return $"{left:hh\\:mm\\:ss}";
         }
     }
