@@ -38,7 +38,9 @@ internal sealed record ShardManifest(int SchemaVersion, int Shard, int Of, strin
     {
         var path = Path.Combine(Path.GetFullPath(folder), FileName);
         const string Fix = "give the --out folders of `run --shard k/n`, each from a finished shard";
-        if (!File.Exists(path)) throw new BenchmarkInputException(path, "the folder is not a shard's output (it has no shard.json)", Fix);
+        if (!File.Exists(path))
+            throw new BenchmarkInputException(path, "there is no shard.json: the shard has not finished, or the folder is not a shard's output",
+                "finish the shard (the same run --shard k/n --out command resumes it), or give the --out folders of run --shard k/n");
         ShardManifest? manifest;
         try
         {

@@ -94,6 +94,20 @@ public sealed class ShardMergeTests
     }
 
     [Fact]
+    public async Task An_unfinished_shard_is_refused_with_how_to_finish_it()
+    {
+        Directory.CreateDirectory(At("shard-1"));
+
+        var merged = await Run(["merge", At("shard-1"), .. Common(), "--out", At("merged")]);
+
+        Assert.Equal(2, merged.ExitCode);
+        Assert.Equal(
+            $"error: {Path.Combine(At("shard-1"), "shard.json")}: there is no shard.json: the shard has not finished, or the folder is not a shard's output. " +
+            "Fix: finish the shard (the same run --shard k/n --out command resumes it), or give the --out folders of run --shard k/n",
+            Assert.Single(merged.ErrorLines));
+    }
+
+    [Fact]
     public async Task Shards_of_different_runs_do_not_merge()
     {
         await Run(["run", .. Common("--limit", "2", "--threads", "1", "--quiet", "--no-controls"), "--shard", "1/2", "--out", At("shard-1")]);
