@@ -1,10 +1,5 @@
 using System.CommandLine;
-using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Cli;
 
-var root = new RootCommand("InverseScaling.Benchmark: score checkpoint families on the Inverse Scaling Prize tasks and gate their scaling against baselines.")
-{
-    RunCommand.Create(),
-    BenchCommand.Create(),
-    AcceptCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C or SIGTERM cancels the running command, which stops at the next batch and exits 130; after 10 s it is cut short.
+return await InverseScalingCli.InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });

@@ -19,7 +19,7 @@ internal static class AcceptCommand
         {
             family, task, all, baselines,
         };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
             var store = new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines);
@@ -27,14 +27,14 @@ internal static class AcceptCommand
             var tasks = parse.GetValue(task) ?? [];
             if (tasks.Length == 0 && !parse.GetValue(all))
             {
-                CommandErrors.WriteError("name the task(s) to accept with --task, or accept every received result with --all");
+                CommandErrors.WriteError(parse, "name the task(s) to accept with --task, or accept every received result with --all");
                 return CommandErrors.InputError;
             }
             var accepted = parse.GetValue(all)
                 ? store.AcceptAll(familyName).Select(k => k.Task).ToList()
                 : tasks.Select(t => { store.Accept(familyName, t); return t; }).ToList();
-            if (accepted.Count == 0) System.Console.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName)}");
-            foreach (var name in accepted) System.Console.WriteLine($"accepted {store.VerifiedPath(familyName, name)}");
+            if (accepted.Count == 0) parse.InvocationConfiguration.Output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName)}");
+            foreach (var name in accepted) parse.InvocationConfiguration.Output.WriteLine($"accepted {store.VerifiedPath(familyName, name)}");
             return 0;
         }));
         return command;

@@ -50,7 +50,7 @@ internal static class BenchCommand
             family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds,
         };
         cache.AddTo(command);
-        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(() =>
+        command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
             var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
@@ -63,8 +63,9 @@ internal static class BenchCommand
             {
                 Scorer = Scoring.LoglikelihoodScorerOptions.ForThisMachine with { Workers = parse.GetValue(workers) ?? Environment.ProcessorCount },
             };
-            return Run(loaded, selected, selectedTasks, options, TimeSpan.FromSeconds(parse.GetValue(peakSeconds)), cancellationToken);
-        })));
+            return Run(parse.InvocationConfiguration.Output, loaded, selected, selectedTasks, options,
+                TimeSpan.FromSeconds(parse.GetValue(peakSeconds)), cancellationToken);
+        }), cancellationToken));
         return command;
     }
 
@@ -76,25 +77,25 @@ internal static class BenchCommand
                 $"name one of {string.Join(", ", family.Checkpoints.Select(c => c.Name))}", field: "checkpoints")).ToList();
     }
 
-    private static int Run(Family family, IReadOnlyList<Checkpoint> checkpoints, IReadOnlyList<BenchmarkTask> tasks, ComparisonOptions options,
+    private static int Run(TextWriter output, Family family, IReadOnlyList<Checkpoint> checkpoints, IReadOnlyList<BenchmarkTask> tasks, ComparisonOptions options,
         TimeSpan peakTime, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         var threads = options.IntraOpThreads!.Value;
         var workers = options.Scorer.Workers;
-        Line($"bench: family {family.Name}, {checkpoints.Count} checkpoint(s), {tasks.Count} task(s){(options.IncludeControls ? " with controls" : "")}"
+        Line(output, $"bench: family {family.Name}, {checkpoints.Count} checkpoint(s), {tasks.Count} task(s){(options.IncludeControls ? " with controls" : "")}"
             + (options.Limit is { } l ? $", first {l} examples each" : "") + $"; {Environment.ProcessorCount} core(s)");
-        Line($"naive: one request at a time, {threads} ONNX Runtime thread(s) per call; engine: {workers} worker(s), {Math.Max(1, Environment.ProcessorCount / workers)} thread(s) per call, token budget {options.Scorer.TokenBudget}");
-        Line($"machine: {CpuName()}; load average at start {LoadAverage()}");
+        Line(output, $"naive: one request at a time, {threads} ONNX Runtime thread(s) per call; engine: {workers} worker(s), {Math.Max(1, Environment.ProcessorCount / workers)} thread(s) per call, token budget {options.Scorer.TokenBudget}");
+        Line(output, $"machine: {CpuName()}; load average at start {LoadAverage()}");
 
         var peak = MatMulPeak.Measure(threads, peakTime, cancellationToken: cancellationToken);
         var best = peak.MaxBy(r => r.GigaflopsPerSecond)!;
         foreach (var rate in peak)
         {
-            Line(F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
+            Line(output, F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
         }
-        Line(F($"fp32 matmul peak of this process: {best.GigaflopsPerSecond:F1} GFLOP/s"));
-        Line("");
+        Line(output, F($"fp32 matmul peak of this process: {best.GigaflopsPerSecond:F1} GFLOP/s"));
+        Line(output, "");
 
         var results = new List<CheckpointComparison>();
         foreach (var checkpoint in checkpoints)
@@ -102,68 +103,68 @@ internal static class BenchCommand
             var watch = Stopwatch.StartNew();
             var result = AlgorithmComparison.Compare(checkpoint, tasks, options, family.ManifestPath, progress: null, cancellationToken);
             results.Add(result);
-            Line(F($"{checkpoint.Name}: measured in {watch.Elapsed.TotalSeconds:F1} s (engine: {result.EngineAlgorithm})"));
+            Line(output, F($"{checkpoint.Name}: measured in {watch.Elapsed.TotalSeconds:F1} s (engine: {result.EngineAlgorithm})"));
         }
-        Line("");
+        Line(output, "");
 
         var header = $"{"checkpoint",-10} {"algorithm",-7} {"wall s",8} {"cpu s",8} {"tokens",10} {"tok/s",9} {"GFLOP",9} {"GFLOP/s",8} {"of peak",7}";
-        Line(header);
-        Line(new string('-', header.Length));
+        Line(output, header);
+        Line(output, new string('-', header.Length));
         var naiveTotal = AlgorithmMeasurement.Empty;
         var engineTotal = AlgorithmMeasurement.Empty;
         long minimum = 0;
         var agreement = Agreement.Empty;
         foreach (var result in results)
         {
-            Row(result.Checkpoint, "naive", result.Naive, best);
-            Row("", "engine", result.Engine, best);
+            Row(output, result.Checkpoint, "naive", result.Naive, best);
+            Row(output, "", "engine", result.Engine, best);
             naiveTotal = naiveTotal.Add(result.Naive);
             engineTotal = engineTotal.Add(result.Engine);
             minimum += result.MinimumTokens;
             agreement = agreement.Add(result.Agreement);
         }
-        Line(new string('-', header.Length));
-        Row("all", "naive", naiveTotal, best);
-        Row("", "engine", engineTotal, best);
-        Line("");
+        Line(output, new string('-', header.Length));
+        Row(output, "all", "naive", naiveTotal, best);
+        Row(output, "", "engine", engineTotal, best);
+        Line(output, "");
 
-        Line(F($"engine vs naive: {Ratio(naiveTotal.Wall, engineTotal.Wall):F2}× faster in wall time; {(double)naiveTotal.Statistics.Tokens / engineTotal.Statistics.Tokens:F2}× fewer tokens"));
-        Line(F($"tokens run by the engine: {engineTotal.Statistics.Tokens:N0} = {(double)engineTotal.Statistics.Tokens / minimum:F3}× the minimum {minimum:N0} (each distinct context once + each continuation once); naive {(double)naiveTotal.Statistics.Tokens / minimum:F3}×"));
+        Line(output, F($"engine vs naive: {Ratio(naiveTotal.Wall, engineTotal.Wall):F2}× faster in wall time; {(double)naiveTotal.Statistics.Tokens / engineTotal.Statistics.Tokens:F2}× fewer tokens"));
+        Line(output, F($"tokens run by the engine: {engineTotal.Statistics.Tokens:N0} = {(double)engineTotal.Statistics.Tokens / minimum:F3}× the minimum {minimum:N0} (each distinct context once + each continuation once); naive {(double)naiveTotal.Statistics.Tokens / minimum:F3}×"));
         foreach (var result in results)
         {
-            Line(F($"  {result.Checkpoint}: engine {result.Engine.Statistics.Tokens:N0} tokens = {(double)result.Engine.Statistics.Tokens / result.MinimumTokens:F3}× minimum; {result.Engine.Statistics.Batches:N0} model calls, {result.Engine.Statistics.PaddedTokens:N0} padding slots; {Ratio(result.Naive.Wall, result.Engine.Wall):F2}× faster"));
+            Line(output, F($"  {result.Checkpoint}: engine {result.Engine.Statistics.Tokens:N0} tokens = {(double)result.Engine.Statistics.Tokens / result.MinimumTokens:F3}× minimum; {result.Engine.Statistics.Batches:N0} model calls, {result.Engine.Statistics.PaddedTokens:N0} padding slots; {Ratio(result.Naive.Wall, result.Engine.Wall):F2}× faster"));
         }
         var largest = results.MaxBy(r => checkpoints.First(c => c.Name == r.Checkpoint).Manifest.NonEmbeddingParameters)!;
-        Line(F($"largest checkpoint {largest.Checkpoint}: engine {largest.Engine.GigaflopsPerSecond:F1} GFLOP/s = {largest.Engine.GigaflopsPerSecond / best.GigaflopsPerSecond:P1} of the matmul peak"));
+        Line(output, F($"largest checkpoint {largest.Checkpoint}: engine {largest.Engine.GigaflopsPerSecond:F1} GFLOP/s = {largest.Engine.GigaflopsPerSecond / best.GigaflopsPerSecond:P1} of the matmul peak"));
         if (results.All(r => r.WarmCache is not null))
         {
             var warm = results.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.WarmCache!.Value);
-            Line(F($"engine answering the same requests from the results cache ({options.Cache!.Directory}): {warm.TotalSeconds:F2} s"));
+            Line(output, F($"engine answering the same requests from the results cache ({options.Cache!.Directory}): {warm.TotalSeconds:F2} s"));
         }
-        Line("");
+        Line(output, "");
 
         var agrees = agreement.Within(Tolerance);
-        Line(F($"agreement over {agreement.Requests:N0} requests and {agreement.Examples:N0} examples: max |Δ log p| per request {agreement.MaxRequestDifference:E2}, per example (loss, label mass, class log p) {agreement.MaxExampleDifference:E2}; greedy flags differing {agreement.GreedyMismatches}, predictions differing {agreement.PredictionMismatches}"));
-        Line(agrees
+        Line(output, F($"agreement over {agreement.Requests:N0} requests and {agreement.Examples:N0} examples: max |Δ log p| per request {agreement.MaxRequestDifference:E2}, per example (loss, label mass, class log p) {agreement.MaxExampleDifference:E2}; greedy flags differing {agreement.GreedyMismatches}, predictions differing {agreement.PredictionMismatches}"));
+        Line(output, agrees
             ? F($"the engine agrees with the naive algorithm within {Tolerance:E0}")
             : F($"DISAGREEMENT beyond {Tolerance:E0}; worst at {agreement.Worst}"));
-        Line("");
-        Line($"FLOPs: {largest.Flops.Describe()}; real tokens only (padding, norms, softmax and masked scores not counted).");
-        Line("wall s: time inside each algorithm's scoring calls (tokenization, shared by both, not counted); cpu s: the process's processor time in them (first run)"
+        Line(output, "");
+        Line(output, $"FLOPs: {largest.Flops.Describe()}; real tokens only (padding, norms, softmax and masked scores not counted).");
+        Line(output, "wall s: time inside each algorithm's scoring calls (tokenization, shared by both, not counted); cpu s: the process's processor time in them (first run)"
             + (options.Repeats > 1 ? $"; each task set's shortest of {options.Repeats} runs." : "."));
         using var process = Process.GetCurrentProcess();
-        Line(F($"peak resident memory: {process.PeakWorkingSet64 / 1048576.0:F0} MiB; total {total.Elapsed.TotalSeconds:F1} s; load average at end {LoadAverage()}"));
+        Line(output, F($"peak resident memory: {process.PeakWorkingSet64 / 1048576.0:F0} MiB; total {total.Elapsed.TotalSeconds:F1} s; load average at end {LoadAverage()}"));
         return agrees ? 0 : 1;
     }
 
-    private static void Row(string checkpoint, string algorithm, AlgorithmMeasurement m, MatMulRate peak) =>
-        Line(F($"{checkpoint,-10} {algorithm,-7} {m.Wall.TotalSeconds,8:F2} {m.Cpu.TotalSeconds,8:F2} {m.Statistics.Tokens,10:N0} {m.TokensPerSecond,9:N0} {m.Flops / 1e9,9:F1} {m.GigaflopsPerSecond,8:F1} {m.GigaflopsPerSecond / peak.GigaflopsPerSecond,7:P1}"));
+    private static void Row(TextWriter output, string checkpoint, string algorithm, AlgorithmMeasurement m, MatMulRate peak) =>
+        Line(output, F($"{checkpoint,-10} {algorithm,-7} {m.Wall.TotalSeconds,8:F2} {m.Cpu.TotalSeconds,8:F2} {m.Statistics.Tokens,10:N0} {m.TokensPerSecond,9:N0} {m.Flops / 1e9,9:F1} {m.GigaflopsPerSecond,8:F1} {m.GigaflopsPerSecond / peak.GigaflopsPerSecond,7:P1}"));
 
     private static double Ratio(TimeSpan a, TimeSpan b) => b > TimeSpan.Zero ? a / b : 0;
 
     private static string F(FormattableString text) => text.ToString(Invariant);
 
-    private static void Line(string text) => System.Console.WriteLine(text);
+    private static void Line(TextWriter output, string text) => output.WriteLine(text);
 
     private static string CpuName()
     {

@@ -51,7 +51,18 @@ public sealed class BaselineStore(string root)
         ArgumentNullException.ThrowIfNull(result);
         var path = ReceivedPath(result.Family, result.Task);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, Serialize(result), Utf8);
+        // Whole or not at all: written beside the file, then renamed over it, so a killed run never leaves half a baseline.
+        // The temporary name is Reports.AtomicFile's, so that its DeleteAbandoned clears what a killed writer left.
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, Serialize(result), Utf8);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
         return path;
     }
 

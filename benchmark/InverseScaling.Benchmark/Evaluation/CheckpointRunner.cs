@@ -47,7 +47,8 @@ public sealed class CheckpointRunner : IDisposable
         var encoder = RequestEncoder.For(checkpoint, tokenizer, family.ManifestPath);
         // With a results cache the model opens on the first miss: a fully cached run never loads it.
         var scorer = CheckpointScorer.Create(checkpoint,
-            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads), options.Scorer, openNow: options.Cache is null);
+            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads) { Device = options.Device },
+            options.Scorer, openNow: options.Cache is null);
         var cache = options.Cache?.For(checkpoint, scorer.UsesWithPastExport, scorer.Name, SuiteInfo.Version);
         return new CheckpointRunner(checkpoint, size, encoder, scorer, options.ChunkSize, cache);
     }
@@ -55,7 +56,7 @@ public sealed class CheckpointRunner : IDisposable
     /// <summary>Scores a stream of examples of one format; <paramref name="progress"/> receives the running count.</summary>
     public CheckpointTaskResult Score(TaskFormat format, IEnumerable<TaskExample> examples, Action<int>? progress, CancellationToken cancellationToken)
     {
-        var scores = new List<ExampleScore>();
+        var scores = new ExampleScoreColumns();
         var stats = EncodingStats.Empty;
         foreach (var chunk in examples.Chunk(_chunkSize))
         {
@@ -71,6 +72,7 @@ public sealed class CheckpointRunner : IDisposable
             progress?.Invoke(scores.Count);
         }
         if (scores.Count == 0) throw new InvalidOperationException("the task has no examples");
+        scores.TrimExcess();
         return new CheckpointTaskResult(Checkpoint.Name, Size, scores,
             new CheckpointMetrics(Checkpoint.Name, Size, MetricAggregation.Aggregate(format, scores)), stats);
     }

@@ -26,6 +26,9 @@ public sealed record EvaluationOptions(
 
     public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.ForThisMachine;
 
+    /// <summary>ONNX Runtime's execution provider for every checkpoint; the CPU by default.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
     /// <summary>Where scores and token ids are kept between runs; null scores everything afresh.</summary>
     public ResultCache? Cache { get; init; }
 }

@@ -9,34 +9,84 @@ namespace InverseScaling.Benchmark.Evaluation;
 public static class FamilyEvaluator
 {
     public static FamilyRunResult Evaluate(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
-        IEvaluationObserver? observer = null, CancellationToken cancellationToken = default)
+        IEvaluationObserver? observer = null, CancellationToken cancellationToken = default) =>
+        Evaluate(family, tasks, options, observer, store: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Evaluate(Family, IReadOnlyList{BenchmarkTask}, EvaluationOptions, IEvaluationObserver?, CancellationToken)"/>,
+    /// resuming from <paramref name="store"/>: a unit saved there under an equal <see cref="UnitKey"/> is loaded instead of
+    /// scored, and every unit scored is saved before the observer hears of it. A checkpoint whose units are all saved is
+    /// not even loaded.
+    /// </summary>
+    public static FamilyRunResult Evaluate(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
+        IEvaluationObserver? observer, IUnitResultStore? store, CancellationToken cancellationToken)
     {
-        family.RequireScalingPoints();
+        var sizes = family.RequireScalingPoints(options.SizeMeasure);
         observer ??= new NullObserver();
         var plan = Plan(family, tasks, options);
         observer.Planned(plan.SelectMany(p => p.Units).ToList());
 
+        var hashes = new FileHashes();
         var data = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
         var control = tasks.ToDictionary(t => t.Name, _ => new List<CheckpointTaskResult>());
-        foreach (var (checkpoint, units) in plan)
+        for (var c = 0; c < plan.Count; c++)
         {
-            using var runner = CheckpointRunner.Create(family, checkpoint, options);
-            foreach (var task in tasks)
+            var (checkpoint, units) = plan[c];
+            var unitRun = new UnitRun(family, checkpoint, sizes[c], units, options, observer, store, hashes);
+            try
             {
-                data[task.Name].Add(ScoreUnit(runner, task, control: false, units, options, observer, cancellationToken));
-                if (options.IncludeControls && task.ControlPath is not null)
+                foreach (var task in tasks)
                 {
-                    control[task.Name].Add(ScoreUnit(runner, task, control: true, units, options, observer, cancellationToken));
+                    data[task.Name].Add(unitRun.Run(task, control: false, cancellationToken));
+                    if (options.IncludeControls && task.ControlPath is not null)
+                    {
+                        control[task.Name].Add(unitRun.Run(task, control: true, cancellationToken));
+                    }
                 }
+            }
+            finally
+            {
+                unitRun.Dispose();
             }
         }
 
         var results = tasks.Select(task => new TaskResult(
             task.Definition,
-            FileHash.Sha256(task.DataPath),
+            hashes.Sha256(task.DataPath),
             Fit(task, data[task.Name], options.Scaling, cancellationToken),
             control[task.Name].Count > 0 ? Fit(task, control[task.Name], options.Scaling, cancellationToken) : null)).ToList();
         return new FamilyRunResult(family.Name, family.Checkpoints, results, Settings(options));
+    }
+
+    /// <summary>
+    /// One shard of a run split over machines: scores only the (checkpoint, task) pairs <paramref name="include"/> accepts,
+    /// with their control sets, and saves each unit to <paramref name="store"/> (loading it instead where it is saved under an
+    /// equal key). The saved units are those <see cref="Evaluate(Family, IReadOnlyList{BenchmarkTask}, EvaluationOptions, IEvaluationObserver?, IUnitResultStore?, CancellationToken)"/>
+    /// saves, so a store holding every shard's units gives the same result as a single run. Checkpoints without a pair are not loaded.
+    /// </summary>
+    /// <param name="include">Takes a checkpoint name and a task name.</param>
+    public static void ScoreUnits(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options, Func<string, string, bool> include,
+        IEvaluationObserver? observer, IUnitResultStore store, CancellationToken cancellationToken)
+    {
+        var sizes = family.RequireScalingPoints(options.SizeMeasure);
+        observer ??= new NullObserver();
+        var plan = Plan(family, tasks, options)
+            .Select(p => (p.Checkpoint, Units: (IReadOnlyList<PlannedUnit>)p.Units.Where(u => include(u.Checkpoint, u.Task)).ToList()))
+            .ToList();
+        observer.Planned(plan.SelectMany(p => p.Units).ToList());
+
+        var hashes = new FileHashes();
+        for (var c = 0; c < plan.Count; c++)
+        {
+            var (checkpoint, units) = plan[c];
+            if (units.Count == 0) continue;
+            using var unitRun = new UnitRun(family, checkpoint, sizes[c], units, options, observer, store, hashes);
+            foreach (var task in tasks.Where(t => include(checkpoint.Name, t.Name)))
+            {
+                unitRun.Run(task, control: false, cancellationToken);
+                if (options.IncludeControls && task.ControlPath is not null) unitRun.Run(task, control: true, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The settings recorded with a run's results and baselines.</summary>
@@ -57,19 +107,6 @@ public static class FamilyEvaluator
         return new TaskSetResult(checkpoints, fits);
     }
 
-    private static CheckpointTaskResult ScoreUnit(CheckpointRunner runner, BenchmarkTask task, bool control,
-        IReadOnlyList<PlannedUnit> units, EvaluationOptions options, IEvaluationObserver observer, CancellationToken cancellationToken)
-    {
-        var unit = units.First(u => u.Task == task.Name && u.Control == control);
-        var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
-        // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
-        if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
-        if (options.Limit is { } limit) examples = examples.Take(limit);
-        var result = runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
-        observer.Completed(unit, result);
-        return result;
-    }
-
     private static List<(Checkpoint Checkpoint, IReadOnlyList<PlannedUnit> Units)> Plan(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options)
     {
         var counts = new Dictionary<(string, bool), int>();
@@ -82,12 +119,62 @@ public static class FamilyEvaluator
             .Select(kv => new PlannedUnit(c.Name, kv.Key.Item1, kv.Key.Item2, kv.Value)).ToList())).ToList();
     }
 
-    /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation.</summary>
+    /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation. Streams bytes, so a huge line costs no memory.</summary>
     private static int CountLines(string path, int? limit)
     {
-        var count = File.ReadLines(path).Count(line => line.Length > 0);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 16];
+        int count = 0, read;
+        var lineHasText = false;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            foreach (var b in buffer.AsSpan(0, read))
+            {
+                if (b == (byte)'\n')
+                {
+                    if (lineHasText) count++;
+                    lineHasText = false;
+                }
+                else if (b != (byte)'\r') lineHasText = true;
+            }
+            if (limit is { } l && count > l + 1) break;
+        }
+        if (lineHasText) count++;
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) count = Math.Max(0, count - 1);
-        return limit is { } l ? Math.Min(l, count) : count;
+        return limit is { } max ? Math.Min(max, count) : count;
+    }
+
+    /// <summary>The units of one checkpoint: loads saved ones, scores the others, opening the model only when one needs scoring.</summary>
+    private sealed class UnitRun(Family family, Checkpoint checkpoint, double size, IReadOnlyList<PlannedUnit> units, EvaluationOptions options,
+        IEvaluationObserver observer, IUnitResultStore? store, FileHashes hashes) : IDisposable
+    {
+        private CheckpointRunner? _runner;
+
+        public CheckpointTaskResult Run(BenchmarkTask task, bool control, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var unit = units.First(u => u.Task == task.Name && u.Control == control);
+            var key = store is null ? null : UnitKey.For(checkpoint, task, control, options, hashes);
+            if (key is not null && store!.TryLoad(key) is { } saved)
+            {
+                var loaded = new CheckpointTaskResult(checkpoint.Name, size, saved.Examples,
+                    new CheckpointMetrics(checkpoint.Name, size, MetricAggregation.Aggregate(task.Format, saved.Examples)), saved.Encoding);
+                observer.Resumed(unit, loaded);
+                return loaded;
+            }
+
+            _runner ??= CheckpointRunner.Create(family, checkpoint, options);
+            var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+            // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
+            if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
+            if (options.Limit is { } limit) examples = examples.Take(limit);
+            var result = _runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
+            if (key is not null) store!.Save(key, result);
+            observer.Completed(unit, result);
+            return result;
+        }
+
+        public void Dispose() => _runner?.Dispose();
     }
 
     private sealed class NullObserver : IEvaluationObserver;

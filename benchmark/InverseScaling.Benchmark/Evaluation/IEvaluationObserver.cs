@@ -10,6 +10,9 @@ public interface IEvaluationObserver
     void Progress(PlannedUnit unit, int scored) { }
 
     void Completed(PlannedUnit unit, CheckpointTaskResult result) { }
+
+    /// <summary>Instead of <see cref="Completed"/>: the unit was loaded from an earlier, interrupted run's saved results.</summary>
+    void Resumed(PlannedUnit unit, CheckpointTaskResult result) { }
 }
 
 /// <summary>One task set (a task's data or its control set) on one checkpoint.</summary>

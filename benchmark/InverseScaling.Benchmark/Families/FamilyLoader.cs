@@ -21,6 +21,29 @@ public sealed record Family(FamilyManifest Manifest, string Directory, string Ma
         }
     }
 
+    /// <summary>
+    /// Refuses a family a scaling fit under <paramref name="measure"/> cannot use: too few checkpoints, a checkpoint without
+    /// that size, or two checkpoints of the same size. Returns the sizes in checkpoint order.
+    /// </summary>
+    public IReadOnlyList<double> RequireScalingPoints(SizeMeasure measure, int minimum = 2)
+    {
+        RequireScalingPoints(minimum);
+        var sizes = new double[Checkpoints.Count];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = Size(Checkpoints[i], measure);
+            var same = Array.IndexOf(sizes, sizes[i], 0, i);
+            if (same >= 0)
+            {
+                var field = measure == SizeMeasure.TrainingFlops ? "trainingFlops" : "nonEmbeddingParameters";
+                throw new BenchmarkInputException(ManifestPath,
+                    $"checkpoints \"{Checkpoints[same].Name}\" and \"{Checkpoints[i].Name}\" have the same {field} ({sizes[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}), so a scaling fit cannot tell them apart",
+                    $"give each checkpoint its true {field}, or list each model once", field: $"checkpoints[{i}].{field}");
+            }
+        }
+        return sizes;
+    }
+
     /// <summary>The checkpoint's size in the given measure.</summary>
     public double Size(Checkpoint checkpoint, SizeMeasure measure) =>
         SizeMeasures.SizeOf(checkpoint.Manifest, measure, ManifestPath, $"checkpoints[{IndexOf(checkpoint)}].");
@@ -44,7 +67,11 @@ public static class FamilyLoader
 
     /// <param name="path">The <c>family.json</c>, or the folder that holds it.</param>
     /// <param name="verifyHashes">Hash every file and compare with its sha256 (streamed).</param>
-    public static Family Load(string path, bool verifyHashes = true, CancellationToken cancellationToken = default)
+    /// <param name="modelsOf">
+    /// Which checkpoints' ONNX files must be present (and hashed); for the others the path is only resolved. A shard of a run
+    /// spread over machines needs only its own checkpoints' models, and a merge none. Default: every checkpoint's.
+    /// </param>
+    public static Family Load(string path, bool verifyHashes = true, CancellationToken cancellationToken = default, Func<CheckpointManifest, bool>? modelsOf = null)
     {
         var manifestPath = Path.GetFullPath(System.IO.Directory.Exists(path) ? Path.Combine(path, FileName) : path);
         var manifest = Parse(manifestPath);
@@ -63,10 +90,12 @@ public static class FamilyLoader
             }
             string? Resolve(FileRef? file, string field) => file is null ? null
                 : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", verifyHashes ? hashes : null, cancellationToken);
+            var model = modelsOf?.Invoke(entry) ?? true;
+            string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : Path.GetFullPath(Path.Combine(directory, file.Path));
             var files = entry.Files;
             checkpoints.Add(new Checkpoint(manifest.Name, entry,
-                Resolve(files.Onnx, "onnx")!,
-                Resolve(files.OnnxWithPast, "onnxWithPast"),
+                ResolveModel(files.Onnx, "onnx")!,
+                ResolveModel(files.OnnxWithPast, "onnxWithPast"),
                 new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"))));
         }
         return new Family(manifest, directory, manifestPath, checkpoints);

@@ -13,6 +13,9 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
 public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
 {
+    /// <summary>The execution provider; the CPU by default.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
     /// <summary>
     /// With-past exports: prompts longer than this run in chunks of this many positions, each on the cache of those
     /// before it (0: whole). <value>Default 256.</value>
@@ -205,6 +208,7 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.Device.AppendTo(sessionOptions, path);
         try
         {
             return new InferenceSession(path, sessionOptions);

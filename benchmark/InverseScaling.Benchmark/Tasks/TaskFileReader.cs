@@ -259,6 +259,11 @@ public static class TaskFileReader
             {
                 var other = RequireText(row, "other_prompt", source, "give every example the second prompt, scored on the same classes");
                 var classes = RequireClasses(row, source);
+                if (classes.Count != 2)
+                {
+                    throw Invalid(source, $"classes has {classes.Count} entries; the {format.ToName()} format compares the log-odds of exactly two",
+                        "give exactly two classes, e.g. [\" Yes\", \" No\"]", "classes");
+                }
                 return new LogOddsExample(index, source, prompt, other, classes, RequireAnswerIndex(row, classes.Count, source));
             }
             default:

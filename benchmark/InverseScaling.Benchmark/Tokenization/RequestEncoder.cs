@@ -90,7 +90,10 @@ public sealed class RequestEncoder
         return new TokenizedRequest(input, continuationIds, boundaryDiffers, cut);
     }
 
-    /// <summary>Encodes a task's requests in order, naming the example in any error.</summary>
+    /// <summary>
+    /// Encodes a task's requests in order, naming the example in any error. Refuses an example two of whose classes
+    /// encode to the same token ids after the same prompt: the model could not tell them apart.
+    /// </summary>
     public TokenizedRequest[] Encode(RequestSet set, CancellationToken cancellationToken = default)
     {
         var encoded = new TokenizedRequest[set.Requests.Count];
@@ -98,8 +101,32 @@ public sealed class RequestEncoder
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var i = example.First; i < example.First + example.Count; i++) encoded[i] = Encode(set.Requests[i], example.Example.Source);
+            RequireDistinctClasses(example, encoded);
         }
         return encoded;
+    }
+
+    /// <summary>The requests of an example with classes come in groups of one per class, each group after one prompt.</summary>
+    private void RequireDistinctClasses(ExampleRequests example, TokenizedRequest[] encoded)
+    {
+        var classes = example.Example.CandidateClasses();
+        if (classes.Count < 2 || example.Count % classes.Count != 0) return;
+        for (var group = example.First; group < example.First + example.Count; group += classes.Count)
+        {
+            for (var i = 1; i < classes.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    var (a, b) = (encoded[group + j].Continuation, encoded[group + i].Continuation);
+                    if (!a.AsSpan().SequenceEqual(b)) continue;
+                    var source = example.Example.Source;
+                    throw new BenchmarkInputException(source.File,
+                        $"classes {j} and {i} (\"{classes[j]}\" and \"{classes[i]}\") encode to the same token ids [{string.Join(", ", a)}] with the checkpoint's tokenizer ({_tokenizer.Source}), so the model cannot tell them apart",
+                        "make the classes differ in text the tokenizer keeps (its normalizer may fold accents, Unicode forms or unknown characters together)",
+                        source.Line, "classes");
+                }
+            }
+        }
     }
 
     /// <summary>The classes of an example follow one prompt, so the last context's ids are kept.</summary>

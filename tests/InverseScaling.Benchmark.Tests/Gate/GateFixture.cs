@@ -37,7 +37,7 @@ public sealed class GateFixture : IDisposable
     /// <summary>Scores <paramref name="task"/> on every checkpoint of <paramref name="family"/> and fits each metric.</summary>
     public TaskResult Evaluate(Family family, BenchmarkTask task, CancellationToken cancellationToken)
     {
-        family.RequireScalingPoints();
+        family.RequireScalingPoints(Options.SizeMeasure);
         var checkpoints = family.Checkpoints.Select(c => Score(family, c, task, cancellationToken)).ToList();
         return new TaskResult(task.Definition, FileHash.Sha256(task.DataPath),
             FamilyEvaluator.Fit(task, checkpoints, Options.Scaling, cancellationToken), Control: null);

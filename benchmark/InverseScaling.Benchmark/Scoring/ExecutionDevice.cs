@@ -1,0 +1,81 @@
+using InverseScaling.Benchmark.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>
+/// Where ONNX Runtime runs a model: <c>cpu</c> (the default), <c>cuda</c>, <c>tensorrt</c>, <c>rocm</c> or <c>dml</c>,
+/// optionally with a device index (<c>cuda:1</c>). A provider other than the CPU needs ONNX Runtime's build for it in place
+/// of the CPU package (for CUDA on Linux: Microsoft.ML.OnnxRuntime.Gpu.Linux, with CUDA 12 and cuDNN on the host).
+/// </summary>
+public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
+{
+    public const string Option = "--device";
+
+    public static ExecutionDevice Cpu { get; } = new("cpu", "CPUExecutionProvider", 0);
+
+    private static readonly Dictionary<string, string> Providers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["cpu"] = "CPUExecutionProvider",
+        ["cuda"] = "CUDAExecutionProvider",
+        ["tensorrt"] = "TensorrtExecutionProvider",
+        ["rocm"] = "ROCMExecutionProvider",
+        ["dml"] = "DmlExecutionProvider",
+    };
+
+    /// <summary>Parses <c>name</c> or <c>name:index</c>.</summary>
+    /// <exception cref="BenchmarkInputException">An unknown name or a bad index.</exception>
+    public static ExecutionDevice Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var parts = value.Split(':');
+        if (parts.Length > 2 || !Providers.TryGetValue(parts[0], out var provider))
+            throw new BenchmarkInputException(value, "not a device this suite knows",
+                $"use one of {string.Join(", ", Providers.Keys)}, optionally with a device index such as cuda:1", field: Option);
+        var id = 0;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], out id) || id < 0))
+            throw new BenchmarkInputException(value, $"'{parts[1]}' is not a device index", "give a whole number, zero or more, such as cuda:0", field: Option);
+        return new ExecutionDevice(parts[0].ToLowerInvariant(), provider, id);
+    }
+
+    /// <summary>Throws unless this ONNX Runtime build offers the provider.</summary>
+    /// <exception cref="BenchmarkInputException">The provider is not in <see cref="OrtEnv.GetAvailableProviders"/>.</exception>
+    public ExecutionDevice RequireAvailable()
+    {
+        var available = OrtEnv.Instance().GetAvailableProviders();
+        if (available.Contains(Provider, StringComparer.Ordinal)) return this;
+        throw new BenchmarkInputException(Name, $"this ONNX Runtime build has no {Provider} (it offers {string.Join(", ", available)})",
+            Name switch
+            {
+                "cuda" or "tensorrt" => "use ONNX Runtime's GPU build: replace the package Microsoft.ML.OnnxRuntime with Microsoft.ML.OnnxRuntime.Gpu.Linux " +
+                                        "(Microsoft.ML.OnnxRuntime.Gpu on Windows) in Directory.Packages.props and the library's project, with CUDA 12 and cuDNN 9 " +
+                                        "on the host (see docs/scale-out.md); or run with --device cpu",
+                _ => $"use an ONNX Runtime build that includes {Provider} in place of Microsoft.ML.OnnxRuntime, or run with --device cpu",
+            },
+            field: Option);
+    }
+
+    /// <summary>Puts the provider first on <paramref name="options"/>; ONNX Runtime falls back to the CPU for operators it lacks.</summary>
+    /// <exception cref="BenchmarkInputException">The provider is missing or cannot start (driver or library not found).</exception>
+    internal void AppendTo(SessionOptions options, string modelPath)
+    {
+        if (Provider == Cpu.Provider) return;
+        RequireAvailable();
+        try
+        {
+            switch (Name)
+            {
+                case "cuda": options.AppendExecutionProvider_CUDA(DeviceId); break;
+                case "tensorrt": options.AppendExecutionProvider_Tensorrt(DeviceId); break;
+                case "rocm": options.AppendExecutionProvider_ROCm(DeviceId); break;
+                case "dml": options.AppendExecutionProvider_DML(DeviceId); break;
+            }
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            throw new BenchmarkInputException(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({e.Message.Split('\n')[0]})",
+                "check the driver and libraries the provider needs (for CUDA: CUDA 12 and cuDNN 9 on the library path; nvidia-smi lists the device), or run with --device cpu",
+                field: Option, inner: e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Scoring;
+
+namespace InverseScaling.Benchmark.Tests.Scoring;
+
+public sealed class ExecutionDeviceTests
+{
+    [Theory]
+    [InlineData("cpu", "CPUExecutionProvider", 0)]
+    [InlineData("cuda", "CUDAExecutionProvider", 0)]
+    [InlineData("CUDA:1", "CUDAExecutionProvider", 1)]
+    [InlineData("tensorrt:2", "TensorrtExecutionProvider", 2)]
+    [InlineData("rocm", "ROCMExecutionProvider", 0)]
+    [InlineData("dml", "DmlExecutionProvider", 0)]
+    public void A_device_names_its_execution_provider_and_index(string value, string provider, int id)
+    {
+        var device = ExecutionDevice.Parse(value);
+
+        Assert.Equal((value.Split(':')[0].ToLowerInvariant(), provider, id), (device.Name, device.Provider, device.DeviceId));
+    }
+
+    [Theory]
+    [InlineData("gpu", "gpu (--device): not a device this suite knows. Fix: use one of cpu, cuda, tensorrt, rocm, dml, optionally with a device index such as cuda:1")]
+    [InlineData("cuda:x", "cuda:x (--device): 'x' is not a device index. Fix: give a whole number, zero or more, such as cuda:0")]
+    [InlineData("cuda:-1", "cuda:-1 (--device): '-1' is not a device index. Fix: give a whole number, zero or more, such as cuda:0")]
+    [InlineData("cuda:0:1", "cuda:0:1 (--device): not a device this suite knows. Fix: use one of cpu, cuda, tensorrt, rocm, dml, optionally with a device index such as cuda:1")]
+    public void An_unknown_device_is_refused_with_the_choices(string value, string message)
+    {
+        var error = Assert.Throws<BenchmarkInputException>(() => ExecutionDevice.Parse(value));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void The_cpu_package_offers_the_cpu()
+    {
+        Assert.Same(ExecutionDevice.Cpu, ExecutionDevice.Cpu.RequireAvailable());
+    }
+
+    [Fact]
+    public void Cuda_on_the_cpu_package_says_which_package_to_swap_in()
+    {
+        // The suite references Microsoft.ML.OnnxRuntime (CPU only): GetAvailableProviders() lists CPUExecutionProvider alone.
+        var error = Assert.Throws<BenchmarkInputException>(() => ExecutionDevice.Parse("cuda").RequireAvailable());
+
+        Assert.Equal(
+            "cuda (--device): this ONNX Runtime build has no CUDAExecutionProvider (it offers CPUExecutionProvider). " +
+            "Fix: use ONNX Runtime's GPU build: replace the package Microsoft.ML.OnnxRuntime with Microsoft.ML.OnnxRuntime.Gpu.Linux " +
+            "(Microsoft.ML.OnnxRuntime.Gpu on Windows) in Directory.Packages.props and the library's project, with CUDA 12 and cuDNN 9 on the host " +
+            "(see docs/scale-out.md); or run with --device cpu",
+            error.Message);
+    }
+}
