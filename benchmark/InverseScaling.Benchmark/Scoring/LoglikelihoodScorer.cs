@@ -108,8 +108,11 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
             ? CacheWork((IKeyValueLanguageModel)model, PlanContexts(requests), cancellationToken)
             : SequenceWork(Plan(requests, options.ShareOneTokenContexts), cancellationToken);
 
+        // Each continuation token's log-probability has its own slot (written once, by whichever worker reads it); the
+        // sums run in token order at the end, so results do not depend on batching or on which worker ran what.
+        var tokens = new TokenScores(requests);
         var workers = Enumerable.Range(0, Math.Min(options.Workers, Math.Max(1, work.Count)))
-            .Select(_ => new Worker(requests.Count, model.VocabularySize)).ToArray();
+            .Select(_ => new Worker(tokens, model.VocabularySize)).ToArray();
         if (workers.Length == 1)
         {
             foreach (var item in work)
@@ -133,17 +136,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         }
 
         var results = new ContinuationScore[requests.Count];
-        for (var i = 0; i < results.Length; i++)
-        {
-            double logProbability = 0;
-            var greedy = true;
-            foreach (var worker in workers)
-            {
-                logProbability += worker.LogProbabilities[i];
-                greedy &= worker.Greedy[i];
-            }
-            results[i] = new ContinuationScore(logProbability, greedy);
-        }
+        for (var i = 0; i < results.Length; i++) results[i] = tokens.Result(i);
         var stats = Statistics;
         foreach (var worker in workers) stats = stats.Add(worker.Statistics);
         Statistics = stats;
@@ -168,10 +161,10 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 plans.Add(plan);
             }
             var continuation = request.Continuation;
-            plan.Next.Add(new ScoringTarget(r, request.Context.Length - 1, continuation[0]));
+            plan.Next.Add(new ScoringTarget(r, request.Context.Length - 1, continuation[0], 0));
             if (continuation.Length == 1) continue;
             var targets = new List<ScoringTarget>(continuation.Length - 1);
-            for (var j = 1; j < continuation.Length; j++) targets.Add(new ScoringTarget(r, j - 1, continuation[j]));
+            for (var j = 1; j < continuation.Length; j++) targets.Add(new ScoringTarget(r, j - 1, continuation[j], j));
             plan.Branches.Add(new Branch(continuation[..^1], targets));
         }
         foreach (var plan in plans) MergePrefixes(plan.Branches);
@@ -192,7 +185,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 var request = requests[r];
                 var tokens = Concat(request.Context, request.Continuation.AsSpan(0, request.Continuation.Length - 1));
                 var own = new ScoringTarget[request.Continuation.Length];
-                for (var j = 0; j < own.Length; j++) own[j] = new ScoringTarget(r, request.Context.Length - 1 + j, request.Continuation[j]);
+                for (var j = 0; j < own.Length; j++) own[j] = new ScoringTarget(r, request.Context.Length - 1 + j, request.Continuation[j], j);
                 planned.Add(new ScoringSequence(tokens, own));
             }
         }
@@ -389,8 +382,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         {
             throw NonFiniteLogits(modelFile, row, position, rows, paddedLength);
         }
-        worker.LogProbabilities[target.Request] += logProbability;
-        worker.Greedy[target.Request] &= isArgmax;
+        worker.Tokens.Set(target, logProbability, isArgmax);
     }
 
     private static void CheckLength(ReadOnlySpan<float> logits, long expected, int rows, int positions)
@@ -402,20 +394,11 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         }
     }
 
-    /// <summary>One thread's share of a call: its scratch, its partial sums per request (merged at the end) and its counts.</summary>
-    private sealed class Worker
+    /// <summary>One thread's share of a call: its scratch and its counts; it writes token scores into the shared slots.</summary>
+    private sealed class Worker(TokenScores tokens, int vocabulary)
     {
-        public Worker(int requests, int vocabulary)
-        {
-            LogProbabilities = new double[requests];
-            Greedy = new bool[requests];
-            Array.Fill(Greedy, true);
-            Scratch = new double[vocabulary];
-        }
-
-        public double[] LogProbabilities { get; }
-        public bool[] Greedy { get; }
-        public double[] Scratch { get; }
+        public TokenScores Tokens => tokens;
+        public double[] Scratch { get; } = new double[vocabulary];
         public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
 
         public void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed) => Statistics = Statistics.Add(
@@ -483,8 +466,47 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     }
 }
 
-/// <summary>One token to score: request <see cref="Request"/>'s token <see cref="Token"/>, predicted at <see cref="Position"/>.</summary>
-internal readonly record struct ScoringTarget(int Request, int Position, int Token);
+/// <summary>One token to score: request <see cref="Request"/>'s continuation token <see cref="Index"/> (id <see cref="Token"/>), predicted at <see cref="Position"/>.</summary>
+internal readonly record struct ScoringTarget(int Request, int Position, int Token, int Index);
+
+/// <summary>Every continuation token's log-probability and argmax flag, by request and token; one slot per token.</summary>
+internal sealed class TokenScores
+{
+    private readonly double[][] logProbabilities;
+    private readonly bool[][] greedy;
+
+    public TokenScores(IReadOnlyList<TokenizedRequest> requests)
+    {
+        logProbabilities = new double[requests.Count][];
+        greedy = new bool[requests.Count][];
+        for (var r = 0; r < requests.Count; r++)
+        {
+            // NaN until read, so that a token the plan missed could not pass for a certain one.
+            logProbabilities[r] = new double[requests[r].Continuation.Length];
+            Array.Fill(logProbabilities[r], double.NaN);
+            greedy[r] = new bool[requests[r].Continuation.Length];
+        }
+    }
+
+    public void Set(ScoringTarget target, double logProbability, bool isArgmax)
+    {
+        logProbabilities[target.Request][target.Index] = logProbability;
+        greedy[target.Request][target.Index] = isArgmax;
+    }
+
+    /// <summary>The request's sum over its tokens in order (as the naive algorithm adds them), and whether all were the argmax.</summary>
+    public ContinuationScore Result(int request)
+    {
+        double sum = 0;
+        var allGreedy = true;
+        for (var j = 0; j < logProbabilities[request].Length; j++)
+        {
+            sum += logProbabilities[request][j];
+            allGreedy &= greedy[request][j];
+        }
+        return new ContinuationScore(sum, allGreedy);
+    }
+}
 
 /// <summary>A token sequence sent to the model and the targets read from its logits.</summary>
 internal sealed record ScoringSequence(int[] Tokens, IReadOnlyList<ScoringTarget> Targets);

@@ -102,7 +102,13 @@ public sealed class KeyValueScorerTests
         var scorer = new LoglikelihoodScorer(shared, "prefix.onnx", new(TokenBudget: 64, Workers: 3));
         var three = scorer.Score(requests, Cancel);
 
+        // Whole sequences spread a request's tokens over several runs; its sum is still taken in token order.
+        var wholeOne = new LoglikelihoodScorer(new PrefixLogitsModel(table), "prefix.onnx", new(TokenBudget: 64, UseKeyValueCache: false)).Score(requests, Cancel);
+        var wholeThree = new LoglikelihoodScorer(new PrefixLogitsModel(table), "prefix.onnx", new(TokenBudget: 64, UseKeyValueCache: false, Workers: 3)).Score(requests, Cancel);
+
         Assert.Equal(one, three);
+        Assert.Equal(one, wholeOne);
+        Assert.Equal(one, wholeThree);
         Assert.True(shared.Overlaps > 0, "no two model calls overlapped");
         Assert.Equal(alone.Calls.Count(c => c.Kind == "prefill"), shared.Calls.Count(c => c.Kind == "prefill"));
         Assert.Equal(requests.Length, scorer.Statistics.Requests);
