@@ -92,7 +92,7 @@ internal static class BenchCommand
         var best = peak.MaxBy(r => r.GigaflopsPerSecond)!;
         foreach (var rate in peak)
         {
-            Line(output, F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
+            Line(output, F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime, {rate.Describe()}: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
         }
         Line(output, F($"fp32 matmul peak of this process: {best.GigaflopsPerSecond:F1} GFLOP/s"));
         Line(output, "");

@@ -18,9 +18,9 @@ public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? I
 
     /// <summary>
     /// With-past exports: prompts longer than this run in chunks of this many positions, each on the cache of those
-    /// before it (0: whole). <value>Default 256.</value>
+    /// before it (0: whole). <value>Default 192.</value>
     /// </summary>
-    public int PrefillChunk { get; init; } = 256;
+    public int PrefillChunk { get; init; } = 192;
 }
 
 /// <summary>

@@ -30,6 +30,16 @@ public sealed class PerformanceTests
         Assert.Equal(2.0 * 64 * 32 * 16, rate.Flops);
         Assert.True(rate.Runs >= 3);
         Assert.Equal(rate.Flops / rate.Best.TotalSeconds / 1e9, rate.GigaflopsPerSecond, 1e-9);
+        Assert.Equal("one call on 1 thread", rate.Describe());
+    }
+
+    [Fact]
+    public void With_two_threads_the_peak_also_times_two_single_threaded_calls_at_once()
+    {
+        var rates = MatMulPeak.Measure(2, TimeSpan.Zero, [(64, 32, 16)], TestContext.Current.CancellationToken);
+
+        Assert.Equal(["one call on 2 threads", "2 single-threaded calls at once"], rates.Select(r => r.Describe()));
+        Assert.Equal(2 * 2.0 * 64 * 32 * 16, rates[1].Flops); // both calls' products over the slower one's best time
     }
 
     [Fact]
