@@ -31,7 +31,7 @@ internal static class RunCommand
         };
         sizeMeasure.AcceptOnlyFromAmong(SizeMeasures.NonEmbeddingParametersName, SizeMeasures.TrainingFlopsName);
         var noControls = new Option<bool>("--no-controls") { Description = "Skip the tasks' control sets." };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads. Default: every core." };
+        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads per model call. Default: the cores shared among the scorer's workers (one worker per core, one thread each)." };
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
