@@ -10,6 +10,7 @@ internal static class InverseScalingCli
         new("InverseScaling.Benchmark: score checkpoint families on the Inverse Scaling Prize tasks and gate their scaling against baselines.")
         {
             RunCommand.Create(),
+            BenchCommand.Create(),
             AcceptCommand.Create(),
             ReportCommand.Create(),
             MergeCommand.Create(),

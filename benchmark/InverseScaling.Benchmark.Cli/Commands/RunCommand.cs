@@ -35,6 +35,7 @@ internal static class RunCommand
         var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
         var gate = new Option<bool>("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output." };
+        var cache = new CacheOptions();
         var slopeTolerance = new Option<double?>("--slope-tolerance") { Description = $"Smallest slope change (metric units per decade) the gate flags; the baseline interval's half-width is used when larger. Default {GateTolerances.DefaultMinimumSlope}." };
         var checkpointTolerance = new Option<double?>("--checkpoint-tolerance") { Description = $"A checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}." };
         var shots = new Option<int>("--shots") { Description = "Few-shot variant: prepend N other examples with their gold answers (seeded, joined by three newlines). Default 0." };
@@ -53,6 +54,7 @@ internal static class RunCommand
         {
             family, tasks, output, limit, sizeMeasure, noControls, threads, shots, baselines, gate, slopeTolerance, checkpointTolerance, quiet, report, device, shard,
         };
+        cache.AddTo(command);
         // The work runs on the thread pool so that System.CommandLine has its Ctrl+C/SIGTERM handler in place while it runs:
         // the signal cancels the token, scoring stops at the next batch, and every file already written stays whole.
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
@@ -66,6 +68,7 @@ internal static class RunCommand
                 Shots: parse.GetValue(shots))
             {
                 Device = ExecutionDevice.Parse(parse.GetValue(device)!).RequireAvailable(),
+                Cache = cache.Resolve(parse, layout),
             };
             var tolerances = GateTolerances.FromEnvironment().With(parse.GetValue(slopeTolerance), parse.GetValue(checkpointTolerance));
             var familyPath = parse.GetValue(family) ?? layout.ReferenceFamily;

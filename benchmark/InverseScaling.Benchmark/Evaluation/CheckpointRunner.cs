@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Caching;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Requests;
@@ -14,18 +15,18 @@ namespace InverseScaling.Benchmark.Evaluation;
 public sealed class CheckpointRunner : IDisposable
 {
     private readonly RequestEncoder _encoder;
-    private readonly LoglikelihoodScorer _scorer;
-    private readonly ICausalLanguageModel _model;
+    private readonly CheckpointScorer _scorer;
     private readonly int _chunkSize;
+    private readonly CheckpointCache? _cache;
 
-    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, ICausalLanguageModel model, LoglikelihoodScorer scorer, int chunkSize)
+    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, CheckpointScorer scorer, int chunkSize, CheckpointCache? cache)
     {
         Checkpoint = checkpoint;
         Size = size;
         _encoder = encoder;
-        _model = model;
         _scorer = scorer;
         _chunkSize = chunkSize;
+        _cache = cache;
     }
 
     public Checkpoint Checkpoint { get; }
@@ -36,23 +37,20 @@ public sealed class CheckpointRunner : IDisposable
     /// <summary>Work done by the scorer so far.</summary>
     public ScoringStatistics Statistics => _scorer.Statistics;
 
+    /// <summary>What the results cache answered, when the run has one.</summary>
+    public CacheStatistics? CacheStatistics => _cache?.Statistics;
+
     public static CheckpointRunner Create(Family family, Checkpoint checkpoint, EvaluationOptions options)
     {
         var size = Scaling.SizeMeasures.SizeOf(checkpoint.Manifest, options.SizeMeasure, family.ManifestPath);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, family.ManifestPath);
-        var model = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath,
-            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads) { Device = options.Device });
-        try
-        {
-            var scorer = new LoglikelihoodScorer(model, checkpoint.OnnxPath, options.Scorer);
-            return new CheckpointRunner(checkpoint, size, encoder, model, scorer, options.ChunkSize);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        // With a results cache the model opens on the first miss: a fully cached run never loads it.
+        var scorer = CheckpointScorer.Create(checkpoint,
+            new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads) { Device = options.Device },
+            options.Scorer, openNow: options.Cache is null);
+        var cache = options.Cache?.For(checkpoint, scorer.UsesWithPastExport, scorer.Name, SuiteInfo.Version);
+        return new CheckpointRunner(checkpoint, size, encoder, scorer, options.ChunkSize, cache);
     }
 
     /// <summary>Scores a stream of examples of one format; <paramref name="progress"/> receives the running count.</summary>
@@ -64,8 +62,8 @@ public sealed class CheckpointRunner : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var set = RequestBuilder.Build(chunk, cancellationToken);
-            var tokenized = _encoder.Encode(set, cancellationToken);
-            var results = _scorer.Score(tokenized, cancellationToken);
+            var tokenized = _cache?.Encode(set, _encoder, cancellationToken) ?? _encoder.Encode(set, cancellationToken);
+            var results = _cache?.Score(tokenized, _scorer, cancellationToken) ?? _scorer.Score(tokenized, cancellationToken);
             foreach (var example in set.Examples)
             {
                 scores.Add(ExampleScoring.Score(format, example.Example, example.Slice(results)));
@@ -91,5 +89,5 @@ public sealed class CheckpointRunner : IDisposable
         return new EncodingStats(tokenized.Count, boundary, truncated, noSpace);
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _scorer.Dispose();
 }

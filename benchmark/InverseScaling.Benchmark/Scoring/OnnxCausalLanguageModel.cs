@@ -15,6 +15,12 @@ public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? I
 {
     /// <summary>The execution provider; the CPU by default.</summary>
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
+    /// <summary>
+    /// With-past exports: prompts longer than this run in chunks of this many positions, each on the cache of those
+    /// before it (0: whole). <value>Default 192.</value>
+    /// </summary>
+    public int PrefillChunk { get; init; } = 192;
 }
 
 /// <summary>
@@ -183,13 +189,13 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             field: Logits);
     }
 
-    private static BenchmarkInputException VocabularyMismatch(string path, long width, int vocabulary) => new(
+    internal static BenchmarkInputException VocabularyMismatch(string path, long width, int vocabulary) => new(
         path,
         $"the logits are {width} wide but the tokenizer has {vocabulary} tokens",
         "pair the checkpoint with the tokenizer it was trained with (vocab.json/merges.txt or tokenizer.json listed beside it in family.json)",
         field: Logits);
 
-    private static InferenceSession Open(string path, OnnxModelOptions options)
+    internal static InferenceSession Open(string path, OnnxModelOptions options, string field = "onnx")
     {
         using var sessionOptions = new SessionOptions
         {
@@ -198,7 +204,8 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
             InterOpNumThreads = 1,
             EnableCpuMemArena = true,
-            EnableMemoryPattern = true,
+            // Off: shapes change from call to call (lengths, chunks), and planning a pattern per shape cost 3-4% on ref-793k.
+            EnableMemoryPattern = false,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
@@ -212,13 +219,13 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
             throw new BenchmarkInputException(
                 path,
                 $"ONNX Runtime cannot load the file as an ONNX model ({FirstLine(e.Message)})",
-                "export the checkpoint to ONNX (for example with torch.onnx.export or optimum-cli export onnx) and point files.onnx.path at the .onnx file",
+                $"export the checkpoint to ONNX (for example with torch.onnx.export or optimum-cli export onnx) and point files.{field}.path at the .onnx file",
                 inner: e);
         }
     }
 
     /// <summary>Checks the <c>logits</c> output; true where it is float16.</summary>
-    private static bool CheckLogits(string path, InferenceSession session, int vocabulary)
+    internal static bool CheckLogits(string path, InferenceSession session, int vocabulary)
     {
         if (!session.OutputMetadata.TryGetValue(Logits, out var logits))
         {
@@ -332,7 +339,7 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
         return positions;
     }
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var end = message.IndexOf('\n');
         return (end < 0 ? message : message[..end]).Trim();

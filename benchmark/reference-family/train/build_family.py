@@ -4,7 +4,7 @@
     /usr/bin/python3 benchmark/reference-family/train/build_family.py
 
 Stages (each a separate process, in order): corpus -> tokenizer -> train (one process per
-checkpoint, smallest first) -> export (ONNX + logprob fixture) -> manifest.
+checkpoint, smallest first) -> export (ONNX + logprob fixture) -> with-past (export_with_past.py) -> manifest.
 `--stages a,b,...` runs a subset (e.g. `--stages export,manifest`). Wall times are recorded in
 work/build-times.json. Child processes get jemalloc preloaded when available (see README:
 glibc's malloc returns large attention buffers to the OS and page faults then dominate).
@@ -24,7 +24,7 @@ from model import family  # noqa: E402
 
 PY = "/usr/bin/python3"
 JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
-STAGES = ["corpus", "tokenizer", "train", "export", "manifest"]
+STAGES = ["corpus", "tokenizer", "train", "export", "with-past", "manifest"]
 
 
 def child_env():
@@ -97,6 +97,8 @@ def main():
         record("train:all", time.time() - t_train)
     if "export" in stages:
         run("export", ["export.py"], "export.log")
+    if "with-past" in stages:
+        run("with-past", ["export_with_past.py"], "export-with-past.log")
     if "manifest" in stages:
         run("manifest", ["manifest.py"], "manifest.log")
     record("total:" + a.stages, time.time() - t0)

@@ -31,6 +31,11 @@ def main():
         with open(meta_path) as f:
             meta = json.load(f)
         n, d = meta["nonEmbeddingParameters"], meta["trainingTokens"]
+        files = {"onnx": {"path": rel(onnx_path), "sha256": sha256_file(onnx_path)}}
+        with_past = os.path.join(CHECKPOINT_DIR, name + "-with-past.onnx")
+        if os.path.exists(with_past):  # export_with_past.py: same weights, key/value cache layout
+            files["onnxWithPast"] = {"path": rel(with_past), "sha256": sha256_file(with_past)}
+        files.update(vocab=vocab_file, merges=merges_file)
         checkpoints.append({
             "name": name,
             "nonEmbeddingParameters": n,
@@ -40,11 +45,7 @@ def main():
             "validationLoss": round(meta["validationLoss"], 4),
             "maxContext": meta["config"]["n_positions"],
             "bos": {"policy": "none", "token": EOT},
-            "files": {
-                "onnx": {"path": rel(onnx_path), "sha256": sha256_file(onnx_path)},
-                "vocab": vocab_file,
-                "merges": merges_file,
-            },
+            "files": files,
         })
     checkpoints.sort(key=lambda c: c["nonEmbeddingParameters"])
     losses = [c["validationLoss"] for c in checkpoints]

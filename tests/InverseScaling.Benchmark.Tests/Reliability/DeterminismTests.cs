@@ -43,8 +43,10 @@ public sealed class DeterminismTests(ITestOutputHelper output)
     public void Batches_of_one_and_of_sixteen_sequences_give_the_same_scores()
     {
         // A budget of one token puts every sequence in a batch of its own; sixteen rows of the longest context always fit the other.
-        var single = Score(EvaluationOptions.Default with { IntraOpThreads = 1, Scorer = new LoglikelihoodScorerOptions(TokenBudget: 1) });
-        var sixteen = Score(EvaluationOptions.Default with { IntraOpThreads = 1, Scorer = new LoglikelihoodScorerOptions(TokenBudget: 16 * 4096, MaxBatchRows: 16) });
+        // Whole sequences (no key/value cache) so that every sequence is one row; the engine's default is checked against both.
+        var single = Score(EvaluationOptions.Default with { IntraOpThreads = 1, Scorer = new LoglikelihoodScorerOptions(TokenBudget: 1, UseKeyValueCache: false) });
+        var sixteen = Score(EvaluationOptions.Default with { IntraOpThreads = 1, Scorer = new LoglikelihoodScorerOptions(TokenBudget: 16 * 4096, MaxBatchRows: 16, UseKeyValueCache: false) });
+        var engine = Score(EvaluationOptions.Default);
 
         for (var t = 0; t < Tasks.Length; t++)
         {
@@ -55,6 +57,7 @@ public sealed class DeterminismTests(ITestOutputHelper output)
         }
         Assert.Contains(sixteen.Work, w => w.Sequences >= 16);
         AssertClose(single.Scores, sixteen.Scores, "batch 1 vs 16");
+        AssertClose(single.Scores, engine.Scores, "batch 1 vs the engine's default (key/value cache, workers)");
     }
 
     [Fact]

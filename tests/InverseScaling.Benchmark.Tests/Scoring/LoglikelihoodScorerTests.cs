@@ -56,7 +56,9 @@ public sealed class LoglikelihoodScorerTests
         var sharedScores = shared.Score(requests, Cancel);
         var fullScores = full.Score(requests, Cancel);
 
-        Assert.Equal(3, shared.Statistics.Sequences); // [3,0] for three requests, [3], [3,0,1,2]
+        // Shared: [3,0,1] serves the four requests after [3,0] (first tokens at position 1, the last request's 2 at
+        // position 2; its final token is never run), [3] the third. Not shared: one run per request.
+        Assert.Equal(2, shared.Statistics.Sequences);
         Assert.Equal(5, full.Statistics.Sequences);
         double[] expected = [-0.4401896985611953, -1.4401896985611953, -2.4401896985611953, -2.4401896985611953, -2.8264840596810856];
         // the last: p(1|0) + p(2|1) = −1.4401897 − 1.3862944
@@ -101,11 +103,13 @@ public sealed class LoglikelihoodScorerTests
         var model = new FixedLogitsModel(FixedLogitsModel.HandTable);
         var scorer = new LoglikelihoodScorer(model, "fixed.onnx", new(TokenBudget: 8));
 
-        // Sequences: [0,1,2] (3 tokens), [1] shared by two requests (1 token), [2,2,2,2] (4 tokens).
+        // Sequences (a continuation's last token is never run): [0,1] (2 tokens), [1] shared by two requests (1 token), [2,2,2] (3 tokens).
         scorer.Score([new([0], [1, 2]), new([1], [0]), new([1], [2]), new([2, 2], [2, 2])], Cancel);
 
-        Assert.Equal([(2, 4), (1, 1)], model.Batches); // [2,2,2,2]+[0,1,2] pad to 2×4 = 8; [1] alone
-        Assert.Equal(new ScoringStatistics(Requests: 4, Sequences: 3, Batches: 2, Tokens: 8, PaddedTokens: 1, scorer.Statistics.ModelTime), scorer.Statistics);
+        Assert.Equal([(2, 3), (1, 1)], model.Batches); // [2,2,2]+[0,1] pad to 2×3 = 6 (a third row would make 9); [1] alone
+        // Logits at every real position (6); attention pairs 3·4/2 + 2·3/2 + 1 = 10.
+        Assert.Equal(new ScoringStatistics(Requests: 4, Sequences: 3, Batches: 2, Tokens: 6, PaddedTokens: 1, scorer.Statistics.ModelTime) { LogitPositions = 6, AttentionPairs = 10 },
+            scorer.Statistics);
     }
 
     [Fact]
@@ -116,7 +120,7 @@ public sealed class LoglikelihoodScorerTests
 
         var scores = scorer.Score([new([0, 1], [2, 3]), new([0], [0])], Cancel);
 
-        Assert.Equal([(1, 4), (1, 1)], model.Batches);
+        Assert.Equal([(1, 3), (1, 1)], model.Batches); // [0,1,2] (the final 3 is never run), then [0]
         Assert.Equal(-0.4401896985611953, scores[1].LogProbability, 1e-9);
     }
 
@@ -129,9 +133,10 @@ public sealed class LoglikelihoodScorerTests
 
         var e = Assert.Throws<BenchmarkInputException>(() => scorer.Score([new([0, 1], [0]), new([1], [2, 0])], Cancel));
 
-        // Longest first: batch [[1, 2, 0], [0, 1, pad]]; row 0 reads position 1 (after token 2) to score the continuation's 0.
+        // Runs [0,1] and [1,2] (the final 0 is never run), both 2 long, in plan order: row 1 reads position 1 (after token 2)
+        // to score the continuation's 0.
         Assert.Equal(
-            "family/ckpt-3m.onnx: the model produced NaN or infinite logits at batch row 0, position 1 of a [2, 3] batch. Fix: check the export (fp16 overflow, a broken weight file); re-export the checkpoint in float32 and validate it against the framework's logits",
+            "family/ckpt-3m.onnx: the model produced NaN or infinite logits at batch row 1, position 1 of a [2, 2] batch. Fix: check the export (fp16 overflow, a broken weight file); re-export the checkpoint in float32 and validate it against the framework's logits",
             e.Message);
     }
 

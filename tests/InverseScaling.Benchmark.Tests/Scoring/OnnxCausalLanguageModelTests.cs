@@ -165,12 +165,13 @@ public sealed class OnnxCausalLanguageModelTests
         using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
         var scorer = new LoglikelihoodScorer(model, path);
 
-        // Longest first: batch [[0, 3, 0], [0, 2, pad]]; row 0 position 1 (token 3) holds +inf.
+        // Runs: [0, 2] for the first request, [0, 3] for the second (its last token is never run); one [2, 2] batch in
+        // plan order, and row 1 position 1 (token 3) holds +inf.
         var e = Assert.Throws<BenchmarkInputException>(() =>
             scorer.Score([new([0, 2], [1]), new([0], [3, 0])], TestContext.Current.CancellationToken));
 
         Assert.Equal(
-            $"{path}: the model produced NaN or infinite logits at batch row 0, position 1 of a [2, 3] batch. Fix: check the export (fp16 overflow, a broken weight file); re-export the checkpoint in float32 and validate it against the framework's logits",
+            $"{path}: the model produced NaN or infinite logits at batch row 1, position 1 of a [2, 2] batch. Fix: check the export (fp16 overflow, a broken weight file); re-export the checkpoint in float32 and validate it against the framework's logits",
             e.Message);
     }
 }

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using InverseScaling.Benchmark.Caching;
+
+namespace InverseScaling.Benchmark.Cli.Commands;
+
+/// <summary>
+/// <c>--cache DIR</c> and <c>--no-cache</c>, shared by the commands that score. Without either, the environment variable
+/// <c>INVERSE_SCALING_CACHE</c> names the folder (or <c>off</c>); without it, <c>.isb-cache/</c> at the checkout's root.
+/// </summary>
+internal sealed class CacheOptions
+{
+    public const string EnvironmentVariable = "INVERSE_SCALING_CACHE";
+
+    public Option<string?> Folder { get; } = new("--cache")
+    {
+        Description = $"Folder of the results cache (scores by checkpoint, tokenizer, token ids, scorer and suite version). Default: {ResultCache.DefaultFolderName}/ at the checkout's root.",
+    };
+
+    public Option<bool> Off { get; } = new("--no-cache") { Description = "Neither read nor write the results cache." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Folder);
+        command.Options.Add(Off);
+    }
+
+    /// <summary>The cache to use, or null when it is off.</summary>
+    public ResultCache? Resolve(ParseResult parse, SuiteLayout layout)
+    {
+        if (parse.GetValue(Off)) return null;
+        if (parse.GetValue(Folder) is { } folder) return new ResultCache(folder);
+        return Environment.GetEnvironmentVariable(EnvironmentVariable) switch
+        {
+            "off" => null,
+            { Length: > 0 } fromEnvironment => new ResultCache(fromEnvironment),
+            _ => new ResultCache(Path.Combine(layout.Root, ResultCache.DefaultFolderName)),
+        };
+    }
+}

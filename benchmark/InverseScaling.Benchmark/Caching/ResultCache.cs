@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using InverseScaling.Benchmark.Families;
+
+namespace InverseScaling.Benchmark.Caching;
+
+/// <summary>
+/// Scores and token ids kept on disk between runs (default <c>.isb-cache/</c> at the checkout's root). Layout:
+/// <c>results/&lt;key digest&gt;/&lt;segment&gt;.seg</c>, one segment per list of requests scored together (a task's
+/// chunk), named by the hash of its requests' keys; and <c>encodings/&lt;settings digest&gt;/&lt;text digest&gt;.enc</c>,
+/// the token ids of a list of requests. Files are written to a temporary name and renamed into place, so concurrent
+/// runs sharing the folder never read a partial file; each file ends with its own sha256, so a damaged one reads as a miss.
+/// </summary>
+public sealed class ResultCache
+{
+    /// <summary>The cache folder's name at the checkout's root.</summary>
+    public const string DefaultFolderName = ".isb-cache";
+
+    public ResultCache(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The cache of one checkpoint scored by one scorer.</summary>
+    /// <param name="withPast">Whether the scorer runs the checkpoint's with-past export.</param>
+    /// <param name="scorer">The scorer and its result-changing options, e.g. <c>engine/kv-cache</c>.</param>
+    public CheckpointCache For(Checkpoint checkpoint, bool withPast, string scorer, string suiteVersion)
+    {
+        var key = ResultCacheKey.For(checkpoint, withPast, scorer, suiteVersion);
+        var manifest = checkpoint.Manifest;
+        var encoding = Hex(Encoding.UTF8.GetBytes(
+            $"isb-encodings/1\n{key.TokenizerSha256}\n{manifest.Bos.Policy}\n{manifest.Bos.Token}\n{manifest.MaxContext}\n{suiteVersion}"));
+        return new CheckpointCache(this, key, encoding);
+    }
+
+    internal string ResultsFolder(ResultCacheKey key) => Path.Combine(Directory, "results", key.Digest);
+
+    internal string EncodingsFolder(string settingsDigest) => Path.Combine(Directory, "encodings", settingsDigest);
+
+    /// <summary>Writes to a unique temporary file beside <paramref name="path"/> and renames it into place.</summary>
+    internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        System.IO.Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Appends the sha256 of everything written so far.</summary>
+    internal static byte[] Seal(MemoryStream body)
+    {
+        var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
+        body.Write(hash);
+        return body.ToArray();
+    }
+
+    /// <summary>The content without its trailing sha256, or empty when the file is missing, too short or damaged.</summary>
+    internal static ReadOnlySpan<byte> Unseal(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        if (bytes.Length < 32) return [];
+        var body = bytes.AsSpan(0, bytes.Length - 32);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(body, hash);
+        return hash.SequenceEqual(bytes.AsSpan(bytes.Length - 32)) ? body : [];
+    }
+
+    internal static string Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    internal static void WriteInt(Stream stream, int value)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+        stream.Write(bytes);
+    }
+}

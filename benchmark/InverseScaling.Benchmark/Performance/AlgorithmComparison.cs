@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using InverseScaling.Benchmark.Caching;
+using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Requests;
+using InverseScaling.Benchmark.Scoring;
+using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.Tokenization;
+
+namespace InverseScaling.Benchmark.Performance;
+
+/// <summary>What one algorithm did on one checkpoint: time spent scoring, the work counted, and its FLOPs.</summary>
+/// <param name="Cpu">Processor time of the process (every thread) while the algorithm scored.</param>
+public sealed record AlgorithmMeasurement(TimeSpan Wall, ScoringStatistics Statistics, double Flops, TimeSpan Cpu = default)
+{
+    public static AlgorithmMeasurement Empty { get; } = new(TimeSpan.Zero, ScoringStatistics.Empty, 0);
+
+    public double TokensPerSecond => Wall > TimeSpan.Zero ? Statistics.Tokens / Wall.TotalSeconds : 0;
+
+    public double GigaflopsPerSecond => Wall > TimeSpan.Zero ? Flops / Wall.TotalSeconds / 1e9 : 0;
+
+    public AlgorithmMeasurement Add(AlgorithmMeasurement other) => new(Wall + other.Wall, Statistics.Add(other.Statistics), Flops + other.Flops, Cpu + other.Cpu);
+}
+
+/// <summary>
+/// How far two algorithms' results are apart: per request (summed log-probability), per example (loss, label mass and
+/// every class's log-probability), and how often a greedy flag or a predicted class differs.
+/// </summary>
+public sealed record Agreement(long Requests, long Examples, double MaxRequestDifference, double MaxExampleDifference,
+    long GreedyMismatches, long PredictionMismatches, string? Worst)
+{
+    public static Agreement Empty { get; } = new(0, 0, 0, 0, 0, 0, null);
+
+    /// <summary>Every value within <paramref name="tolerance"/> and every flag and prediction the same.</summary>
+    public bool Within(double tolerance) =>
+        MaxRequestDifference <= tolerance && MaxExampleDifference <= tolerance && GreedyMismatches == 0 && PredictionMismatches == 0;
+
+    public Agreement Add(Agreement other) => new(
+        Requests + other.Requests, Examples + other.Examples,
+        Math.Max(MaxRequestDifference, other.MaxRequestDifference), Math.Max(MaxExampleDifference, other.MaxExampleDifference),
+        GreedyMismatches + other.GreedyMismatches, PredictionMismatches + other.PredictionMismatches,
+        other.MaxRequestDifference > MaxRequestDifference || other.MaxExampleDifference > MaxExampleDifference ? other.Worst ?? Worst : Worst ?? other.Worst);
+}
+
+/// <summary>The naive algorithm and the engine on one checkpoint, over the same tokenized requests.</summary>
+/// <param name="EngineAlgorithm">The engine's <see cref="LoglikelihoodScorer.Name"/>.</param>
+/// <param name="MinimumTokens">Each distinct context of a task once plus each continuation once: the least any exact algorithm runs without reusing work across tasks.</param>
+/// <param name="WarmCache">Answering every request from the results cache, when the comparison had one.</param>
+public sealed record CheckpointComparison(
+    string Checkpoint,
+    string EngineAlgorithm,
+    ForwardFlops Flops,
+    AlgorithmMeasurement Naive,
+    AlgorithmMeasurement Engine,
+    long MinimumTokens,
+    Agreement Agreement,
+    TimeSpan? WarmCache);
+
+/// <summary>What <see cref="AlgorithmComparison"/> scores and how.</summary>
+/// <param name="Limit">First N examples of each task (and control set).</param>
+/// <param name="IntraOpThreads">ONNX Runtime threads of the naive algorithm's model calls (null: every core).</param>
+/// <param name="Cache">Stores the engine's results there and times answering them from it.</param>
+/// <param name="Repeats">Times each algorithm scores each task set; the shortest run counts.</param>
+public sealed record ComparisonOptions(int? Limit = null, bool IncludeControls = true, int? IntraOpThreads = null, ResultCache? Cache = null, int Repeats = 1)
+{
+    /// <summary>The engine's settings; its model calls get the cores divided among its workers.</summary>
+    public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.ForThisMachine;
+}
+
+/// <summary>
+/// Scores the same tasks on a checkpoint with the naive official algorithm (<see cref="NaiveLoglikelihoodScorer"/> on
+/// the plain export, one request at a time, every core inside each model call) and with the engine
+/// (<see cref="CheckpointScorer"/>: the with-past export when the checkpoint has one, batches spread over workers),
+/// timing only the scoring: both get the same token ids, encoded once.
+/// </summary>
+public static class AlgorithmComparison
+{
+    public static CheckpointComparison Compare(Checkpoint checkpoint, IReadOnlyList<BenchmarkTask> tasks, ComparisonOptions options, string manifestPath,
+        Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
+        var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
+        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext);
+
+        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
+        using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
+        var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
+        var engine = checkpointScorer.Open();
+        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape);
+        var cache = options.Cache?.For(checkpoint, checkpointScorer.UsesWithPastExport, engine.Name, Evaluation.SuiteInfo.Version);
+
+        var warmedUp = false;
+        var naiveWall = TimeSpan.Zero;
+        var engineWall = TimeSpan.Zero;
+        var naiveCpu = TimeSpan.Zero;
+        var engineCpu = TimeSpan.Zero;
+        TimeSpan? warm = cache is null ? null : TimeSpan.Zero;
+        long minimum = 0;
+        var agreement = Agreement.Empty;
+        foreach (var task in tasks)
+        {
+            foreach (var control in options.IncludeControls && task.ControlPath is not null ? new[] { false, true } : [false])
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+                if (options.Limit is { } limit) examples = examples.Take(limit);
+                var set = RequestBuilder.Build(examples, cancellationToken);
+                var tokenized = encoder.Encode(set, cancellationToken);
+                var unit = control ? $"{task.Name} (control)" : task.Name;
+                progress?.Invoke($"{checkpoint.Name}: {unit}, {tokenized.Length} requests");
+
+                if (!warmedUp)
+                {
+                    // Compile the code paths of both before timing either (the first checkpoint would pay it otherwise).
+                    var sample = tokenized.Take(Math.Min(tokenized.Length, 8)).ToList();
+                    new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath).Score(sample, cancellationToken);
+                    new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(sample, cancellationToken);
+                    warmedUp = true;
+                }
+                var watch = Stopwatch.StartNew();
+                var cpu = ProcessorTime();
+                var naiveScores = naive.Score(tokenized, cancellationToken);
+                var naiveBest = watch.Elapsed;
+                naiveCpu += ProcessorTime() - cpu;
+                watch.Restart();
+                cpu = ProcessorTime();
+                var engineScores = engine.Score(tokenized, cancellationToken);
+                var engineBest = watch.Elapsed;
+                engineCpu += ProcessorTime() - cpu;
+                for (var repeat = 1; repeat < options.Repeats; repeat++)
+                {
+                    // Repeats only time: the shortest run is the one least disturbed by other work on the machine.
+                    watch.Restart();
+                    new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath).Score(tokenized, cancellationToken);
+                    naiveBest = Min(naiveBest, watch.Elapsed);
+                    watch.Restart();
+                    new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(tokenized, cancellationToken);
+                    engineBest = Min(engineBest, watch.Elapsed);
+                }
+                naiveWall += naiveBest;
+                engineWall += engineBest;
+
+                if (cache is not null)
+                {
+                    cache.Store(tokenized, engineScores);
+                    watch.Restart();
+                    cache.Score(tokenized, Unreachable.Instance, cancellationToken);
+                    warm += watch.Elapsed;
+                }
+                minimum += MinimumTokens(tokenized);
+                agreement = agreement.Add(Compare(task.Format, set, naiveScores, engineScores, $"{checkpoint.Name} {unit}"));
+            }
+        }
+        return new CheckpointComparison(checkpoint.Name, engine.Name, flops,
+            new AlgorithmMeasurement(naiveWall, naive.Statistics, flops.Of(naive.Statistics), naiveCpu),
+            new AlgorithmMeasurement(engineWall, engine.Statistics, flops.Of(engine.Statistics), engineCpu),
+            minimum, agreement, warm);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>Σ over distinct contexts of their length + Σ over requests of the continuation's length.</summary>
+    public static long MinimumTokens(IReadOnlyList<TokenizedRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var contexts = new HashSet<string>(StringComparer.Ordinal);
+        long tokens = 0;
+        foreach (var request in requests)
+        {
+            if (contexts.Add(string.Join(',', request.Context))) tokens += request.Context.Length;
+            tokens += request.Continuation.Length;
+        }
+        return tokens;
+    }
+
+    /// <summary>Per-request and per-example differences between two algorithms' scores of the same request set.</summary>
+    public static Agreement Compare(TaskFormat format, RequestSet set, IReadOnlyList<ContinuationScore> reference, IReadOnlyList<ContinuationScore> other, string where)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        double maxRequest = 0, maxExample = 0;
+        long greedy = 0, predicted = 0;
+        string? worst = null;
+        for (var i = 0; i < reference.Count; i++)
+        {
+            var difference = Math.Abs(reference[i].LogProbability - other[i].LogProbability);
+            if (difference > maxRequest)
+            {
+                maxRequest = difference;
+                worst = $"{where}, request {i}";
+            }
+            if (reference[i].IsGreedy != other[i].IsGreedy) greedy++;
+        }
+        foreach (var example in set.Examples)
+        {
+            var a = ExampleScoring.Score(format, example.Example, example.Slice(reference));
+            var b = ExampleScoring.Score(format, example.Example, example.Slice(other));
+            var difference = Math.Abs(a.Loss - b.Loss);
+            if (a.TotalLogProbability is { } ta && b.TotalLogProbability is { } tb) difference = Math.Max(difference, Math.Abs(ta - tb));
+            for (var c = 0; c < a.ClassLogProbabilities.Count; c++)
+            {
+                difference = Math.Max(difference, Math.Abs(a.ClassLogProbabilities[c] - b.ClassLogProbabilities[c]));
+            }
+            if (difference > maxExample)
+            {
+                maxExample = difference;
+                worst ??= $"{where}, example {example.Example.Index}";
+            }
+            if (a.Predicted != b.Predicted || a.Correct != b.Correct) predicted++;
+        }
+        return new Agreement(reference.Count, set.Examples.Count, maxRequest, maxExample, greedy, predicted, worst);
+    }
+
+    /// <summary>Stands in for a scorer where every request must come from the cache.</summary>
+    private sealed class Unreachable : ILoglikelihoodScorer
+    {
+        public static Unreachable Instance { get; } = new();
+
+        public IReadOnlyList<ContinuationScore> Score(IReadOnlyList<TokenizedRequest> requests, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"{requests.Count} requests missed the cache right after they were stored");
+    }
+}

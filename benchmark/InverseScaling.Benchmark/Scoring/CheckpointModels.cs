@@ -1,0 +1,20 @@
+using InverseScaling.Benchmark.Families;
+
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>Opens the model a checkpoint is scored with: its with-past export when it lists one, else its plain export.</summary>
+public static class CheckpointModels
+{
+    /// <param name="preferWithPast">Open <c>files.onnxWithPast</c> when the checkpoint has it.</param>
+    public static ICausalLanguageModel Open(Checkpoint checkpoint, OnnxModelOptions options, bool preferWithPast = true)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return preferWithPast && checkpoint.OnnxWithPastPath is { } withPast
+            ? OnnxKeyValueLanguageModel.Create(withPast, options)
+            : OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, options);
+    }
+
+    /// <summary>The file <see cref="Open"/> reads, named in errors and cache keys.</summary>
+    public static string PathOf(Checkpoint checkpoint, bool preferWithPast = true) =>
+        preferWithPast && checkpoint.OnnxWithPastPath is { } withPast ? withPast : checkpoint.OnnxPath;
+}
