@@ -13,6 +13,14 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
 public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
 {
+    /// <summary>Refuses a vocabulary, context or thread count below 1.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(VocabularySize, 1, nameof(VocabularySize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxContext, 1, nameof(MaxContext));
+        if (IntraOpThreads is { } threads) ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(IntraOpThreads));
+    }
+
     /// <summary>The execution provider; the CPU by default.</summary>
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
 
@@ -65,9 +73,7 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
     public static OnnxCausalLanguageModel Create(string path, OnnxModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.VocabularySize, 1, nameof(options.VocabularySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxContext, 1, nameof(options.MaxContext));
-        if (options.IntraOpThreads is { } threads) ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options.IntraOpThreads));
+        options.Validate();
         if (!File.Exists(path))
         {
             throw new BenchmarkInputException(path, "the ONNX file does not exist", "point the checkpoint's files.onnx.path at an exported .onnx file");

@@ -84,8 +84,7 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
     public static OnnxKeyValueLanguageModel Create(string path, OnnxModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.VocabularySize, 1, nameof(options.VocabularySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxContext, 1, nameof(options.MaxContext));
+        options.Validate();
         if (!File.Exists(path))
         {
             throw new BenchmarkInputException(path, "the ONNX file does not exist", $"point the checkpoint's files.{Field}.path at an exported with-past .onnx file");
