@@ -8,6 +8,7 @@ using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Scoring;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 

@@ -4,6 +4,7 @@ using System.Text;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 

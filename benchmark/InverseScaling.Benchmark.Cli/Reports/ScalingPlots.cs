@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
 using ScottPlot;
 using SkiaSharp;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 

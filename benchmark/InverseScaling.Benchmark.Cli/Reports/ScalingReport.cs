@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 

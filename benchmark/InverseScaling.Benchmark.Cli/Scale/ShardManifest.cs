@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Scale;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Baselines;
 
@@ -52,7 +53,7 @@ public sealed class BaselineStore(string root)
         var path = ReceivedPath(result.Family, result.Task);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Whole or not at all: written beside the file, then renamed over it, so a killed run never leaves half a baseline.
-        // The temporary name is Reports.AtomicFile's, so that its DeleteAbandoned clears what a killed writer left.
+        // The temporary name is IO.AtomicFile's, so that its DeleteAbandoned clears what a killed writer left.
         var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Requests;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Caching;
 
@@ -44,7 +45,7 @@ public sealed record ResultCacheKey(string ModelSha256, string TokenizerSha256, 
     /// <summary>sha256 over the four parts; names the key's folder in the cache.</summary>
     public string Digest => Combine($"isb-results/1\n{ModelSha256}\n{TokenizerSha256}\n{Scorer}\n{SuiteVersion}");
 
-    private static string Sha(FileRef file, string path) => file.Sha256 is { Length: 64 } sha ? sha.ToLowerInvariant() : Evaluation.FileHash.Sha256(path);
+    private static string Sha(FileRef file, string path) => file.Sha256 is { Length: 64 } sha ? sha.ToLowerInvariant() : FileHash.Sha256(path);
 
     private static string Combine(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

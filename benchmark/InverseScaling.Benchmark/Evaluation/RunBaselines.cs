@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Evaluation;
 

@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Evaluation;
 
@@ -83,21 +84,4 @@ public sealed record UnitKey(
         && Bos == other.Bos;
 
     public override int GetHashCode() => HashCode.Combine(Checkpoint, Task, Control, OnnxSha256, TaskDataSha256, Limit, SuiteVersion);
-}
-
-/// <summary>sha256 of files, each read once per instance (a family may list one file under several checkpoints).</summary>
-public sealed class FileHashes
-{
-    private readonly Dictionary<string, string> _byPath = new(StringComparer.Ordinal);
-
-    public string Sha256(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (!_byPath.TryGetValue(full, out var hash))
-        {
-            hash = FileHash.Sha256(full);
-            _byPath[full] = hash;
-        }
-        return hash;
-    }
 }

@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Reports;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Reports;
 

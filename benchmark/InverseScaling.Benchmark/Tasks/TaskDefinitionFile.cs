@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tasks;
 

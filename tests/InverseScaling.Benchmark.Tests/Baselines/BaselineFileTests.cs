@@ -5,6 +5,7 @@ using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Baselines;
 

@@ -7,6 +7,7 @@ using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 [assembly: AssemblyFixture(typeof(InverseScaling.Benchmark.Tests.Gate.GateFixture))]
 

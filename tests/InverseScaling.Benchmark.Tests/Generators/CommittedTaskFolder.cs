@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Generators;
 

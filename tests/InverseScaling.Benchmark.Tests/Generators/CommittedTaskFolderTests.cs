@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Generators;
 

@@ -8,6 +8,7 @@ using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Tests.Gate;
 using InverseScaling.Benchmark.Tests.Scoring;
 using InverseScaling.Benchmark.Tests.Tokenization;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Reliability;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Reliability;
 

@@ -3,6 +3,7 @@ using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Reports;
 

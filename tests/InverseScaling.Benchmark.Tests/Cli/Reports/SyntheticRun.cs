@@ -6,6 +6,7 @@ using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Reports;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Cli.Reports;
 

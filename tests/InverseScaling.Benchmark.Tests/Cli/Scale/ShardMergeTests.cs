@@ -5,6 +5,7 @@ using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Tests.Reliability;
 using CliRunner = InverseScaling.Benchmark.Tests.Reliability.Cli;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Cli.Scale;
 

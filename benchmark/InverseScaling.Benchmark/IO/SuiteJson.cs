@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InverseScaling.Benchmark.Tasks;
+namespace InverseScaling.Benchmark.IO;
 
 /// <summary>JSON settings shared by every file the suite reads or writes: camelCase, readable Unicode, invariant numbers.</summary>
 public static class SuiteJson

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace InverseScaling.Benchmark.Reports;
+namespace InverseScaling.Benchmark.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the whole new content, never a torn write: the content goes
