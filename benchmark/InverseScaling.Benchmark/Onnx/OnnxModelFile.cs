@@ -153,7 +153,7 @@ internal static class OnnxModelFile
 
     private static BenchmarkInputException Invalid(string path, string problem, string? field = null) => new(path, problem, Fix, field: field);
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var end = message.IndexOf('\n');
         return (end < 0 ? message : message[..end]).Trim();

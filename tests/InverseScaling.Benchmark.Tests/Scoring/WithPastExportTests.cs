@@ -27,8 +27,8 @@ public sealed class WithPastExportTests
         var checkpoint = Reference.Value.Checkpoints.Single(c => c.Name == name);
         Assert.NotNull(checkpoint.OnnxWithPastPath);
         var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
-        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, options);
-        using var withPast = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath, options);
+        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, options);
+        using var withPast = OnnxDecoder.Create(checkpoint.OnnxWithPastPath, options, OnnxExport.WithPast);
         Assert.True(withPast.PrefillComputesLastLogitsOnly);
         Assert.Equal(withPast.CacheShape.Width, (checkpoint.Manifest.Parameters - checkpoint.Manifest.NonEmbeddingParameters) / (4096 + 1024));
 
@@ -74,8 +74,8 @@ public sealed class WithPastExportTests
         var cancel = TestContext.Current.CancellationToken;
         var checkpoint = Reference.Value.Checkpoints[^1];
         var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
-        using var whole = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 0 });
-        using var chunked = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 16 });
+        using var whole = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 0 }, OnnxExport.WithPast);
+        using var chunked = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 16 }, OnnxExport.WithPast);
         var texts = FixtureTexts(checkpoint.Name).Take(5).Select(t => t[..Math.Min(t.Length, 70)]).ToList();
         var (tokens, lengths, width) = Pack(texts);
         float[] reference = [], next = [];
@@ -107,7 +107,7 @@ public sealed class WithPastExportTests
         var weights = Path.Combine(folder, Path.GetFileName(checkpoints[0].OnnxPath));
         File.Copy(checkpoints[1].OnnxPath, weights);
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(withPast, new OnnxModelOptions(4096, 1024)));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(withPast, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
 
         Assert.Equal(
             $"{withPast} (onnxWithPast): its weights live in {Path.GetFileName(weights)}, which has sha256 {checkpoints[1].Manifest.Files.Onnx.Sha256}, " +
@@ -115,7 +115,7 @@ public sealed class WithPastExportTests
             e.Message);
 
         File.Delete(weights);
-        var missing = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(withPast, new OnnxModelOptions(4096, 1024)));
+        var missing = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(withPast, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
         Assert.Equal($"its weights live in {Path.GetFileName(weights)}, which is not beside it", missing.Problem);
     }
 
@@ -124,7 +124,7 @@ public sealed class WithPastExportTests
     {
         var plain = Reference.Value.Checkpoints[0].OnnxPath;
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(plain, new OnnxModelOptions(4096, 1024)));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(plain, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
 
         Assert.Equal(
             $"{plain}: the model has no past_key_values.N.key/value inputs: it is not a with-past export. Fix: list the plain export under files.onnx and a with-past export (past_key_values.* in, present.* out) under files.onnxWithPast",
