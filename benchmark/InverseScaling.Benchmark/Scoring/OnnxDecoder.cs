@@ -77,7 +77,7 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         }
         if (export == OnnxExport.WithPast) CheckWeightsFile(path, field);
 
-        var session = Open(path, options, field);
+        var session = OnnxSessions.Open(path, options, field);
         try
         {
             return new OnnxDecoder(path, export, session, Plan(path, session, options.VocabularySize, export), options);
@@ -238,16 +238,7 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
                 }
             }
 
-            using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-            using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
-            try
-            {
-                return session.Run(runOptions, names, values, fetch);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
-            }
+            return OnnxSessions.Run(session, names, values, fetch, cancellationToken);
         }
         finally
         {
@@ -271,34 +262,6 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         var converted = new float[half.Length];
         TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<Float16, Half>(half), converted);
         return converted;
-    }
-
-    private static InferenceSession Open(string path, OnnxModelOptions options, string field)
-    {
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            EnableCpuMemArena = true,
-            // Off: shapes change from call to call (lengths, chunks), and planning a pattern per shape cost 3-4% on ref-793k.
-            EnableMemoryPattern = false,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        options.Device.AppendTo(sessionOptions, path);
-        try
-        {
-            return new InferenceSession(path, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new BenchmarkInputException(path,
-                $"ONNX Runtime cannot load the file as an ONNX model ({OnnxModelFile.FirstLine(e.Message)})",
-                $"export the checkpoint to ONNX (for example with torch.onnx.export or optimum-cli export onnx) and point files.{field}.path at the .onnx file",
-                inner: e);
-        }
     }
 
     /// <summary>A file written by export_with_past.py keeps its weights in the plain export; that file must be the one it was made from.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Onnx;
+using InverseScaling.Benchmark.Onnx.Protobuf;
 using InverseScaling.Benchmark.Scoring;
 
 namespace InverseScaling.Benchmark.Tests.Scoring;
@@ -129,6 +131,56 @@ public sealed class WithPastExportTests
         Assert.Equal(
             $"{plain}: the model has no past_key_values.N.key/value inputs: it is not a with-past export. Fix: list the plain export under files.onnx and a with-past export (past_key_values.* in, present.* out) under files.onnxWithPast",
             e.Message);
+    }
+
+    [Fact]
+    public void A_with_past_export_opened_as_a_plain_export_runs_whole_sequences_without_reuse()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var checkpoint = Reference.Value.Checkpoints[0];
+        var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
+        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, options);
+        using var asPlain = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options);
+        using var withPast = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options, OnnxExport.WithPast);
+        var texts = FixtureTexts(checkpoint.Name).Take(3).ToList();
+
+        var reference = AllLogits(plain, texts, cancel);
+        var whole = AllLogits(asPlain, texts, cancel);
+
+        Assert.Null(plain.KeyValues);
+        Assert.Null(asPlain.KeyValues);
+        Assert.Same(withPast, withPast.KeyValues);
+        Assert.Equal(withPast.CacheShape, asPlain.CacheShape);
+        Assert.Throws<InvalidOperationException>(() => asPlain.Prefill(new long[] { 1, 2 }, [2], 2, _ => { }, cancel));
+        for (var i = 0; i < texts.Count; i++) Assert.True(MaxDifference(reference[i], whole[i]) <= Tolerance);
+    }
+
+    [Fact]
+    public void A_merged_decoder_that_returns_no_keys_and_values_is_not_a_with_past_export()
+    {
+        var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { MergedDecoderInputs = true }.Write(TestPaths.NewTempDirectory());
+
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, new OnnxModelOptions(4, 16), OnnxExport.WithPast));
+
+        Assert.Equal(
+            $"{path} (present.0.key): the model has no Float output 'present.0.key' for its input 'past_key_values.0.key'. Fix: export present.N.key/value outputs (past and new keys/values) for every layer",
+            e.Message);
+    }
+
+    [Fact]
+    public void A_with_past_export_naming_a_weights_file_outside_its_folder_is_refused()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var path = Path.Combine(folder, "escape-with-past.onnx");
+        var model = new TinyOnnxModel(FixedLogitsModel.HandTable).Build();
+        var proto = ModelProto.Parser.ParseFrom(model);
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "isb.weights_file", Value = "../ref-13k.onnx" });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "isb.weights_sha256", Value = new string('0', 64) });
+        OnnxModelFile.Write(path, proto);
+
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, new OnnxModelOptions(4, 16), OnnxExport.WithPast));
+
+        Assert.Equal("its weights live in ../ref-13k.onnx, which is not beside it", e.Problem);
     }
 
     /// <summary>Each text's logits, [length × vocabulary], from one right-padded batch.</summary>
