@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using InverseScaling.Benchmark.Formats;
 using InverseScaling.Benchmark.Requests;
 using InverseScaling.Benchmark.Tasks;
@@ -129,7 +130,7 @@ public sealed class FormatCatalogTests
         {
             var row = Assert.Single(readme, line => line.StartsWith($"| `{format.Name}` |", StringComparison.Ordinal));
             var cells = row.Split(" | ");
-            Assert.Contains(string.Join(", ", format.Fields.Select(f => $"`{f}`")), cells[1]);
+            Assert.Equal(format.Fields, Regex.Matches(cells[1], "`([a-z_]+)`").Select(m => m.Groups[1].Value));
             Assert.Equal(string.Join(", ", format.Metrics.Select(m => $"`{m.Name}` ({m.Metric.Better.ToString().ToLowerInvariant()})")), cells[3]);
             Assert.StartsWith($"`{format.DefaultPrimaryMetric}`", cells[4]);
             Assert.All(format.PrimaryMetrics, m => Assert.Contains($"`{m}`", cells[4]));
