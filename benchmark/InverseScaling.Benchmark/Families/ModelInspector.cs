@@ -80,6 +80,19 @@ public static class ModelInspector
         return new ModelFacts(total, total - embeddings - headSize, limit, externalData, tied);
     }
 
+    /// <summary>As <see cref="Inspect"/>, but null for a file that is not ONNX at all (the runtime reports that one when it opens it).</summary>
+    public static ModelFacts? TryInspect(string onnxPath, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Inspect(onnxPath, cancellationToken);
+        }
+        catch (BenchmarkInputException e) when (e.Data.Contains(OnnxGraphScan.NotOnnxKey))
+        {
+            return null;
+        }
+    }
+
     private static int? Min(int? current, long rows)
     {
         var value = (int)Math.Min(rows, int.MaxValue);

@@ -58,7 +58,10 @@ internal sealed record OnnxGraphScan(
     }
 
     internal static BenchmarkInputException NotOnnx(string path, string why, Exception? inner) =>
-        new(path, $"the file is not an ONNX model ({why})", "give the .onnx file the exporter wrote", inner: inner);
+        new(path, $"the file is not an ONNX model ({why})", "give the .onnx file the exporter wrote", inner: inner) { Data = { [NotOnnxKey] = true } };
+
+    /// <summary>Marks (in <see cref="Exception.Data"/>) an error that says the file is not ONNX at all.</summary>
+    internal const string NotOnnxKey = "isb.not-onnx";
 
     private static void ReadGraph(WireReader r, long end, int depth, List<OnnxInitializer> initializers, List<OnnxNode> nodes,
         List<string>? inputs, List<string>? outputs, CancellationToken cancellationToken)
