@@ -97,8 +97,8 @@ public static class FamilyLoader
                 : data.Select((d, k) => model ? Resolve(d, $"{field}.data[{k}]")! : Path.GetFullPath(Path.Combine(directory, d.Path))).ToArray();
             var onnx = ResolveModel(files.Onnx, "onnx")!;
             var withPast = ResolveModel(files.OnnxWithPast, "onnxWithPast");
-            var onnxData = ResolveData(files.Onnx, "files.onnx");
-            var withPastData = ResolveData(files.OnnxWithPast, "files.onnxWithPast");
+            var onnxData = ResolveData(files.Onnx, "onnx");
+            var withPastData = ResolveData(files.OnnxWithPast, "onnxWithPast");
             if (verifyHashes && model)
             {
                 CheckModel(manifestPath, entry, at, onnx, onnxData, withPast, withPastData, cancellationToken);
