@@ -49,5 +49,9 @@ public sealed record Checkpoint(string Family, CheckpointManifest Manifest, stri
     public string Name => Manifest.Name;
 }
 
-/// <summary>Absolute paths of a checkpoint's tokenizer files.</summary>
-public sealed record TokenizerFiles(string? Vocab, string? Merges, string? TokenizerJson, string? SentencePiece);
+/// <summary>
+/// Absolute paths of a checkpoint's tokenizer files. <see cref="TiktokenEncoding"/> names a tiktoken encoding: alone, the
+/// ranks shipped with the suite; with <see cref="Tiktoken"/>, that file's ranks under the encoding's split pattern.
+/// </summary>
+public sealed record TokenizerFiles(string? Vocab, string? Merges, string? TokenizerJson, string? SentencePiece,
+    string? Tiktoken = null, string? TiktokenEncoding = null);
