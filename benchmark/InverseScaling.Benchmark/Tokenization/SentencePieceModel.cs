@@ -42,12 +42,12 @@ internal static class SentencePieceModel
 
     internal static void RequireReproducible(string path, Spec spec)
     {
-        const string UseJson = "give the checkpoint its tokenizer.json instead (Hugging Face's converter carries the rule into it)";
+        const string UseJson = "give the checkpoint its tokenizer.json instead";
         if (spec.CharsMapBytes > 0)
         {
             throw new BenchmarkInputException(path,
                 $"the model normalizes text with the rule {TextExcerpt.Quote(spec.NormalizerName)}, which Microsoft.ML.Tokenizers does not apply, so its ids would differ from sentencepiece's (for \"ﬁ\" or \"①\", say)",
-                $"{UseJson}, or use a model trained with --normalization_rule_name=identity", field: "normalizer_spec");
+                $"{UseJson} (Hugging Face's converter carries the rule into it), or use a model trained with --normalization_rule_name=identity", field: "normalizer_spec");
         }
         if (spec.ModelType == UnigramModel && spec.ByteFallback)
         {

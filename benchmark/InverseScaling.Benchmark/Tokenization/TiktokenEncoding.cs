@@ -86,24 +86,31 @@ public static class TiktokenEncoding
         return new CheckpointTokenizer(new MicrosoftMlEngine(tokenizer, source), TokenizerKind.Tiktoken, source, new Dictionary<string, int>(), specials, size);
     }
 
-    /// <summary>The largest rank, checking every line's shape ("base64 rank") so that a wrong file fails with its line.</summary>
+    /// <summary>
+    /// The largest rank, checking every line's shape ("base64 rank") so that a wrong file fails with its line. Microsoft.ML's
+    /// packaged ranks start with a "Capacity: N" line and give the token alone, its rank being its position.
+    /// </summary>
     private static int MaxRank(byte[] ranks, string source)
     {
         var text = Encoding.UTF8.GetString(ranks);
         var max = -1;
         var number = 0;
+        var entries = 0;
         Span<byte> scratch = stackalloc byte[256];
         foreach (var raw in text.Split('\n'))
         {
             number++;
             var line = raw.TrimEnd('\r');
-            if (line.Length == 0) continue;
+            if (line.Length == 0 || number == 1 && line.StartsWith("Capacity: ", StringComparison.Ordinal)) continue;
             var space = line.IndexOf(' ');
-            if (space <= 0 || !int.TryParse(line.AsSpan(space + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rank)
-                || !Convert.TryFromBase64Chars(line.AsSpan(0, space), scratch, out _))
+            var token = space < 0 ? line : line[..space];
+            var rank = entries;
+            if (token.Length == 0 || !Convert.TryFromBase64Chars(token, scratch, out _)
+                || space >= 0 && !int.TryParse(line.AsSpan(space + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out rank))
             {
                 throw new BenchmarkInputException(source, $"line {TextExcerpt.Quote(line)} is not a base64 token, a space and a rank", "give the .tiktoken file of the encoding", number);
             }
+            entries++;
             max = Math.Max(max, rank);
         }
         if (max < 0) throw new BenchmarkInputException(source, "the tiktoken file has no ranks", "give the .tiktoken file of the encoding");
