@@ -14,6 +14,7 @@ internal static class InverseScalingCli
             AcceptCommand.Create(),
             ReportCommand.Create(),
             MergeCommand.Create(),
+            TokenizeCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>

@@ -18,20 +18,23 @@ internal static class ReferenceIds
     public const int SampledExamples = 20;
 
     private static readonly ConcurrentDictionary<string, Lazy<CheckpointTokenizer>> Tokenizers = new();
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Paths = new();
     private static readonly Lazy<IReadOnlyList<BenchmarkTask>> AllTasks = new(() => TaskCatalog.Discover(TestPaths.Tasks));
 
     public static string Folder(params string[] parts) => TestPaths.TestData(["Tokenization", "hf", .. parts]);
 
     /// <summary>A committed real tokenizer.json (gzipped), loaded once per test run.</summary>
-    public static CheckpointTokenizer TokenizerJson(string name) => Tokenizers.GetOrAdd(name, n => new Lazy<CheckpointTokenizer>(() =>
+    public static CheckpointTokenizer TokenizerJson(string name) =>
+        Tokenizers.GetOrAdd(name, n => new Lazy<CheckpointTokenizer>(() => TokenizerFactory.FromTokenizerJson(TokenizerJsonPath(n)))).Value;
+
+    /// <summary>A committed real tokenizer.json, unpacked once per test run into a temporary folder.</summary>
+    public static string TokenizerJsonPath(string name) => Paths.GetOrAdd(name, n => new Lazy<string>(() =>
     {
         var path = Path.Combine(TestPaths.NewTempDirectory(), "tokenizer.json");
-        using (var input = new GZipStream(File.OpenRead(Folder(n, "tokenizer.json.gz")), CompressionMode.Decompress))
-        using (var output = File.Create(path))
-        {
-            input.CopyTo(output);
-        }
-        return TokenizerFactory.FromTokenizerJson(path);
+        using var input = new GZipStream(File.OpenRead(Folder(n, "tokenizer.json.gz")), CompressionMode.Decompress);
+        using var output = File.Create(path);
+        input.CopyTo(output);
+        return path;
     })).Value;
 
     /// <summary>Piece by id of a committed tokenizer.json's <c>model.vocab</c>.</summary>
