@@ -161,6 +161,17 @@ public sealed class TokenizerFactoryTests
     }
 
     [Fact]
+    public void Text_the_native_library_cannot_take_is_an_input_error_not_a_crash()
+    {
+        var tokenizer = TokenizerFactory.FromTokenizerJson(TestPaths.TestData("Tokenization", "tokenizer.json"));
+
+        var error = Assert.Throws<BenchmarkInputException>(() => tokenizer.Encode("a\ud800b"));
+
+        Assert.StartsWith($"{TestPaths.TestData("Tokenization", "tokenizer.json")}: Hugging Face tokenizers cannot encode the text \"a\\ud800b\": ", error.Message);
+        Assert.Equal([64], tokenizer.Encode("a"));
+    }
+
+    [Fact]
     public void A_tokenizer_json_declaring_nfc_composes()
     {
         var text = File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json"), Encoding.UTF8).Replace("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}", StringComparison.Ordinal);
