@@ -1,8 +1,8 @@
-namespace InverseScaling.Benchmark.Cli.Scale;
+namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>One (checkpoint, task) pair of a run: the task's data and, when the run scores it, its control set.</summary>
 /// <param name="Cost">Estimated scoring work: bytes of task text read times the checkpoint's parameters.</param>
-internal sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
+public sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
 
 /// <summary>
 /// Splits a run's (checkpoint, task) pairs into <c>n</c> shards. Pairs are taken checkpoint by checkpoint in the
@@ -10,7 +10,7 @@ internal sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
 /// loads few checkpoints and the shards take about equally long. Every machine computes the same slices from the
 /// same family.json, task files and options, with integer arithmetic only.
 /// </summary>
-internal static class ShardPlan
+public static class ShardPlan
 {
     /// <summary>Every pair with the shard (1-based) that scores it.</summary>
     public static IReadOnlyList<(ShardPair Pair, int Shard)> Assign(IReadOnlyList<ShardPair> pairs, int shards)
