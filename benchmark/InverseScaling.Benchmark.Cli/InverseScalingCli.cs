@@ -40,9 +40,12 @@ internal static class InverseScalingCli
         if (parse.Action is not ParseErrorAction || parse.Errors.Count == 0) return parse.InvokeAsync(configuration, cancellationToken);
 
         var command = string.Join(' ', Path(parse.CommandResult));
+        var fix = parse.CommandResult.Parent is null
+            ? $"name a verb ({string.Join(", ", parse.CommandResult.Command.Subcommands.Select(c => c.Name))}); see {command} --help"
+            : $"see {command} --help";
         foreach (var error in parse.Errors)
         {
-            configuration.Error.WriteLine($"error: {TextExcerpt.Escape(error.Message.TrimEnd('.'), 300)}. Fix: see {command} --help");
+            configuration.Error.WriteLine($"error: {TextExcerpt.Escape(error.Message.TrimEnd('.'), 300)}. Fix: {fix}");
         }
         return Task.FromResult(CommandErrors.InputError);
     }
