@@ -1,7 +1,6 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Options;
-using InverseScaling.Benchmark.Families;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 
@@ -10,20 +9,20 @@ internal static class AcceptCommand
 {
     public static Command Create()
     {
-        var family = new Option<string?>(FamilyOption.Name, "-f") { Description = "Family name, or its family.json. Default: the reference family." };
+        var family = new FamilyOption("Family name, or its family.json. Default: the reference family.");
         var task = new Option<string[]>("--task") { Description = "Task(s) whose received result to accept.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Accept every received result of the family." };
         var gate = new GateOptions("accept");
 
         var command = new Command("accept", "Accept received results as the new baselines (the one step after a deliberate change).")
         {
-            family, task, all, gate.Baselines,
+            family.Option, task, all, gate.Baselines,
         };
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
             var errors = new OptionErrors();
-            var familyName = FamilyName(errors.NotEmpty(FamilyOption.Name, parse.GetValue(family), "give the family's name or its family.json") ?? layout.ReferenceFamily, errors);
+            var familyName = family.BindName(parse, layout, errors);
             var tasks = parse.GetValue(task) ?? [];
             foreach (var name in tasks.Where(t => !Baseline.IsValidName(t)))
                 errors.Add(task.Name, name, "not a task name", "give the name of a task folder (letters, digits, '.', '_' and '-')");
@@ -41,24 +40,5 @@ internal static class AcceptCommand
             return CommandErrors.Passed;
         }));
         return command;
-    }
-
-    /// <summary>A family's name: the argument itself, or the name inside the family.json it points to.</summary>
-    private static string? FamilyName(string value, OptionErrors errors)
-    {
-        var name = value;
-        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Directory.Exists(value))
-        {
-            if (!File.Exists(value) && !File.Exists(Path.Combine(value, FamilyLoader.FileName)))
-            {
-                errors.Add(FamilyOption.Name, value, "no such family manifest", "pass the family's name or the path of its family.json");
-                return null;
-            }
-            name = errors.Try(() => FamilyLoader.Load(value, verifyHashes: false, modelsOf: _ => false).Name);
-            if (name is null) return null;
-        }
-        if (Baseline.IsValidName(name)) return name;
-        errors.Add(FamilyOption.Name, value, "not a family name", "give the family's name (letters, digits, '.', '_' and '-') or the path of its family.json");
-        return null;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Cli.Options;
@@ -19,6 +21,29 @@ internal sealed class FamilyOption(string description)
         if (!File.Exists(value) && !Directory.Exists(value))
             errors.Add(Name, value, "no such file or folder", "give the path of a family.json or of its folder");
         return value;
+    }
+
+    /// <summary>
+    /// The family's name: the value itself, or the name inside the family.json it points to (only the manifest is read);
+    /// the reference family's by default. A value that is neither a valid name nor a manifest is an error.
+    /// </summary>
+    public string? BindName(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    {
+        var value = errors.NotEmpty(Name, parse.GetValue(Option), "give the family's name or its family.json") ?? layout.ReferenceFamily;
+        var name = value;
+        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Directory.Exists(value))
+        {
+            if (!File.Exists(value) && !File.Exists(Path.Combine(value, FamilyLoader.FileName)))
+            {
+                errors.Add(Name, value, "no such family manifest", "pass the family's name or the path of its family.json");
+                return null;
+            }
+            name = errors.Try(() => FamilyLoader.Load(value, verifyHashes: false, modelsOf: _ => false).Name);
+            if (name is null) return null;
+        }
+        if (Baseline.IsValidName(name)) return name;
+        errors.Add(Name, value, "not a family name", "give the family's name (letters, digits, '.', '_' and '-') or the path of its family.json");
+        return null;
     }
 }
 

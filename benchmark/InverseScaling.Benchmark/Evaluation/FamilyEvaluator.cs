@@ -132,7 +132,7 @@ public static class FamilyEvaluator
     /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation. Streams bytes, so a huge line costs no memory.</summary>
     internal static int CountLines(string path, int? limit)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var stream = InputFile.OpenRead(path, InputLimits.TaskFileBytes, "the task data file", "give the path of the task's data file");
         var buffer = new byte[1 << 16];
         int count = 0, read;
         var lineHasText = false;

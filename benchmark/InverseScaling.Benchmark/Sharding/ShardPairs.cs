@@ -5,7 +5,7 @@ using InverseScaling.Benchmark.Tasks;
 namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>A run's (checkpoint, task) pairs with their estimated cost, in the order <see cref="ShardPlan"/> slices them.</summary>
-public static class ShardPairs
+internal static class ShardPairs
 {
     /// <summary>Checkpoints in the family's order, tasks in the run's order; cost = bytes of task text read × parameters.</summary>
     public static IReadOnlyList<ShardPair> Of(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options)

@@ -10,7 +10,7 @@ public sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
 /// loads few checkpoints and the shards take about equally long. Every machine computes the same slices from the
 /// same family.json, task files and options, with integer arithmetic only.
 /// </summary>
-public static class ShardPlan
+internal static class ShardPlan
 {
     /// <summary>Every pair with the shard (1-based) that scores it.</summary>
     public static IReadOnlyList<(ShardPair Pair, int Shard)> Assign(IReadOnlyList<ShardPair> pairs, int shards)
