@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Baselines;
 
@@ -96,7 +97,7 @@ public static class BaselineGate
                 null, [], accept);
         }
 
-        var sign = MetricNames.HigherIsBetter(metric) ? 1.0 : -1.0;
+        var sign = MetricCatalog.Get(metric).HigherIsBetter ? 1.0 : -1.0;
         var slopeTolerance = tolerances.SlopeTolerance(baseline.PrimaryFit);
         var slope = new SlopeDelta(baseline.PrimaryFit, current.PrimaryFit, slopeTolerance,
             Move(sign * (current.PrimaryFit.Slope - baseline.PrimaryFit.Slope), slopeTolerance));
@@ -150,7 +151,7 @@ internal static class GateMessage
         });
         text.Append('\n');
 
-        var direction = MetricNames.HigherIsBetter(metric) ? "higher" : "lower";
+        var direction = MetricCatalog.Get(metric).HigherIsBetter ? "higher" : "lower";
         text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
         text.Append($"  baseline  {Signed(slope.Baseline.Slope)} [{Signed(slope.Baseline.SlopeLow)}, {Signed(slope.Baseline.SlopeHigh)}] {slope.Baseline.Trend.ToName()}\n");
         text.Append($"  new       {Signed(slope.Current.Slope)} [{Signed(slope.Current.SlopeLow)}, {Signed(slope.Current.SlopeHigh)}] {slope.Current.Trend.ToName()}\n");

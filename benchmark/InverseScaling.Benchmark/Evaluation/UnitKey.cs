@@ -12,7 +12,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// </summary>
 /// <param name="TokenizerSha256">sha256 of each tokenizer file by its role: <c>vocab</c>, <c>merges</c>, <c>tokenizerJson</c>, <c>sentencePiece</c>.</param>
 /// <param name="TaskDataSha256">sha256 of the file the unit reads: the task's data file, or its control file.</param>
-/// <param name="Format">The task's format name (<see cref="TaskFormatNames"/>).</param>
+/// <param name="Format">The task's format name (<see cref="Formats.FormatCatalog"/>).</param>
 /// <param name="Limit">Examples scored per task set, when limited.</param>
 /// <param name="Shots">Demonstrations put before each example (0: the task as written).</param>
 /// <param name="ShotSeed">The seed that chose the demonstrations; null without shots.</param>

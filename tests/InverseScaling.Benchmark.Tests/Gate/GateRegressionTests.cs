@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Tests.Gate;
 
@@ -61,7 +62,7 @@ public sealed class GateRegressionTests(GateFixture gate)
     {
         var metric = baseline.PrimaryMetric;
         var (small, large) = (baseline.Checkpoints.Single(c => c.Name == smallest).Metrics[metric], baseline.Checkpoints.Single(c => c.Name == largest).Metrics[metric]);
-        var betterBy = (MetricNames.HigherIsBetter(metric) ? 1 : -1) * (large.Mean - small.Mean);
+        var betterBy = (MetricCatalog.Get(metric).HigherIsBetter ? 1 : -1) * (large.Mean - small.Mean);
         return betterBy > GateTolerances.Default.CheckpointTolerance(large);
     }
 
