@@ -1,10 +1,11 @@
 using System.Globalization;
 using InverseScaling.Benchmark.Metrics;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using ScottPlot;
 using SkiaSharp;
 using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 
@@ -122,7 +123,7 @@ internal static class ScalingPlots
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
         };
 
-        var direction = MetricNames.HigherIsBetter(metric) ? "higher is better" : "lower is better";
+        var direction = MetricCatalog.Find(metric) is { HigherIsBetter: true } ? "higher is better" : "lower is better";
         var trend = rows.Count == 1 ? $": {Signed(rows[0].Fit.Slope)}/decade, {rows[0].Fit.Trend.ToName()}" : "";
         plot.Title($"{task}{trend}", compact ? 13 : 16);
         plot.YLabel($"{metric} ({direction})", compact ? 11 : 13);

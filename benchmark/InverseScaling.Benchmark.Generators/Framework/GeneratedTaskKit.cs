@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Formats;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Generators.Framework;
@@ -73,37 +73,38 @@ public static class GeneratedTaskKit
     }
 
     /// <summary>
-    /// <c>task.json</c> for a classification task. The gate asserts the classification loss (what the prize judged on):
-    /// unlike accuracy it still moves for models that have not learned the task, so small families gate meaningfully.
-    /// Accuracy and total log-probability are reported and fitted beside it; chance comes from the rows.
+    /// <c>task.json</c> for a classification task: the format's metrics and default primary metric from the catalog (the
+    /// classification loss, which unlike accuracy still moves for models that have not learned the task, so small
+    /// families gate meaningfully); chance comes from the rows.
     /// </summary>
     public static TaskDefinition ClassificationDefinition(
         string name, int shots, string cause, string correctBehaviour, IReadOnlyList<ClassificationRow> rows, int seed, int version = 1) =>
+        Definition(FormatCatalog.Classification, name, shots, cause, correctBehaviour, [.. rows.Select(r => r.Classes.Count)], seed, version);
+
+    /// <summary>
+    /// <c>task.json</c> for a task of <paramref name="format"/>, everything a format decides read from the
+    /// <see cref="FormatCatalog"/>: the format's name, the data file's released name (<c>&lt;name&gt;&lt;suffix&gt;.jsonl</c>),
+    /// its metrics, its default primary metric and the chance values over the rows' class counts (0 for rows without classes).
+    /// </summary>
+    public static TaskDefinition Definition(
+        FormatSpec format, string name, int shots, string cause, string correctBehaviour, IReadOnlyList<int> classCounts, int seed, int version = 1) =>
         new(
             SchemaVersion: TaskDefinition.CurrentSchemaVersion,
             Name: name,
-            Format: TaskFormatNames.Classification,
-            Data: $"{name}_classification.jsonl",
+            Format: format.Name,
+            Data: $"{name}{format.FileNameSuffix}.jsonl",
             Control: ControlFile,
-            PrimaryMetric: MetricNames.Loss,
-            Metrics: [MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability],
+            PrimaryMetric: format.DefaultPrimaryMetric,
+            Metrics: format.MetricNames,
             Shots: shots,
             Cause: cause,
             CorrectBehaviour: correctBehaviour,
-            Chance: Chance(rows),
+            Chance: format.Chance(classCounts),
             Generator: new GeneratorInfo(name, version, seed));
 
-    /// <summary>Uniform-chance accuracy (mean 1/n) and loss (mean ln n) over the rows' class counts.</summary>
-    /// <remarks>Summed per class count, so that rows which all have n classes give exactly 1/n and ln n.</remarks>
-    public static IReadOnlyDictionary<string, double> Chance(IReadOnlyList<ClassificationRow> rows)
-    {
-        var shares = rows.GroupBy(r => r.Classes.Count).Select(g => (Classes: g.Key, Share: (double)g.Count() / rows.Count)).ToList();
-        return new Dictionary<string, double>
-        {
-            [MetricNames.Accuracy] = shares.Sum(s => s.Share / s.Classes),
-            [MetricNames.Loss] = shares.Sum(s => s.Share * Math.Log(s.Classes)),
-        };
-    }
+    /// <summary>The classification format's chance values (accuracy: mean 1/n, loss: mean ln n) over the rows' class counts.</summary>
+    public static IReadOnlyDictionary<string, double> Chance(IReadOnlyList<ClassificationRow> rows) =>
+        FormatCatalog.Classification.Chance(rows.Select(r => r.Classes.Count))!;
 
     /// <summary>How many rows have their gold answer at each class position.</summary>
     public static int[] GoldCounts(IReadOnlyList<ClassificationRow> rows)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Baselines;
 
@@ -67,18 +68,6 @@ public sealed record GateVerdict(
 /// </summary>
 public static class BaselineGate
 {
-    /// <summary>Reads the verified baseline, compares, and writes the received file (or removes a stale one on a pass).</summary>
-    /// <exception cref="Diagnostics.BenchmarkInputException">The verified file is corrupt, of an unknown schema version, or misplaced.</exception>
-    public static GateVerdict Check(BaselineStore store, Baseline current, GateTolerances? tolerances = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(current);
-        var verdict = Compare(store.TryReadVerified(current.Family, current.Task), current, tolerances);
-        if (verdict.WritesReceived) store.WriteReceived(current);
-        else store.DeleteReceived(current.Family, current.Task);
-        return verdict;
-    }
-
     /// <summary>Compares <paramref name="current"/> with <paramref name="baseline"/> (null: there is none yet). Writes nothing.</summary>
     public static GateVerdict Compare(Baseline? baseline, Baseline current, GateTolerances? tolerances = null)
     {
@@ -108,7 +97,7 @@ public static class BaselineGate
                 null, [], accept);
         }
 
-        var sign = MetricNames.HigherIsBetter(metric) ? 1.0 : -1.0;
+        var sign = MetricCatalog.Get(metric).HigherIsBetter ? 1.0 : -1.0;
         var slopeTolerance = tolerances.SlopeTolerance(baseline.PrimaryFit);
         var slope = new SlopeDelta(baseline.PrimaryFit, current.PrimaryFit, slopeTolerance,
             Move(sign * (current.PrimaryFit.Slope - baseline.PrimaryFit.Slope), slopeTolerance));
@@ -162,7 +151,7 @@ internal static class GateMessage
         });
         text.Append('\n');
 
-        var direction = MetricNames.HigherIsBetter(metric) ? "higher" : "lower";
+        var direction = MetricCatalog.Get(metric).HigherIsBetter ? "higher" : "lower";
         text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
         text.Append($"  baseline  {Signed(slope.Baseline.Slope)} [{Signed(slope.Baseline.SlopeLow)}, {Signed(slope.Baseline.SlopeHigh)}] {slope.Baseline.Trend.ToName()}\n");
         text.Append($"  new       {Signed(slope.Current.Slope)} [{Signed(slope.Current.SlopeLow)}, {Signed(slope.Current.SlopeHigh)}] {slope.Current.Trend.ToName()}\n");

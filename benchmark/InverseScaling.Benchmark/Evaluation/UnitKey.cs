@@ -12,7 +12,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// </summary>
 /// <param name="TokenizerSha256">sha256 of each tokenizer file by its role: <c>vocab</c>, <c>merges</c>, <c>tokenizerJson</c>, <c>sentencePiece</c>.</param>
 /// <param name="TaskDataSha256">sha256 of the file the unit reads: the task's data file, or its control file.</param>
-/// <param name="Format">The task's format name (<see cref="TaskFormatNames"/>).</param>
+/// <param name="Format">The task's format name (<see cref="Formats.FormatCatalog"/>).</param>
 /// <param name="Limit">Examples scored per task set, when limited.</param>
 /// <param name="Shots">Demonstrations put before each example (0: the task as written).</param>
 /// <param name="ShotSeed">The seed that chose the demonstrations; null without shots.</param>
@@ -47,12 +47,14 @@ public sealed record UnitKey(
         Add("merges", checkpoint.Tokenizer.Merges, files.Merges);
         Add("tokenizerJson", checkpoint.Tokenizer.TokenizerJson, files.TokenizerJson);
         Add("sentencePiece", checkpoint.Tokenizer.SentencePiece, files.SentencePiece);
+        Add("tiktoken", checkpoint.Tokenizer.Tiktoken, files.Tiktoken);
+        if (checkpoint.Tokenizer.TiktokenEncoding is { } encoding) tokenizer["tiktokenEncoding"] = encoding;
         var data = control ? task.ControlPath ?? throw new ArgumentException($"task {task.Name} has no control set", nameof(control)) : task.DataPath;
         return new UnitKey(
             checkpoint.Name,
             task.Name,
             control,
-            files.Onnx.Sha256?.ToLowerInvariant() ?? hashes.Sha256(checkpoint.OnnxPath),
+            files.Onnx.ContentSha256(checkpoint.OnnxPath, checkpoint.OnnxData, p => hashes.Sha256(p)),
             tokenizer,
             hashes.Sha256(data),
             task.Definition.Format,

@@ -1,38 +1,31 @@
+using InverseScaling.Benchmark.Formats;
 using InverseScaling.Benchmark.Tasks;
 using MathNet.Numerics.Statistics;
 
 namespace InverseScaling.Benchmark.Metrics;
 
-/// <summary>Per-example scores to per-checkpoint metrics: mean and standard error of each.</summary>
+/// <summary>Per-example scores to per-checkpoint metrics: mean and standard error of each metric the format reports.</summary>
 public static class MetricAggregation
 {
-    /// <summary>
-    /// classification: accuracy, loss, total_logprob; sequence_prob: loss; logodds and absolute_logodds:
-    /// logodds_difference (from <see cref="ExampleScore.Loss"/>), accuracy, total_logprob.
-    /// </summary>
+    /// <summary>Every metric of <paramref name="format"/> (<see cref="FormatSpec.Metrics"/>, in that order).</summary>
     public static IReadOnlyDictionary<string, MetricValue> Aggregate(TaskFormat format, IReadOnlyList<ExampleScore> scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
         if (scores.Count == 0) throw new ArgumentException("no example scores to aggregate", nameof(scores));
-        return MetricsOf(format).ToDictionary(metric => metric, metric => Summarize(Values(metric, scores)));
+        return format.Spec().Metrics.ToDictionary(m => m.Name, m => Summarize(Values(m.Metric, scores)));
     }
 
-    /// <summary>The metrics reported for a format, in a fixed order.</summary>
-    public static IReadOnlyList<string> MetricsOf(TaskFormat format) => format switch
-    {
-        TaskFormat.Classification => [MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability],
-        TaskFormat.SequenceProb => [MetricNames.Loss],
-        TaskFormat.LogOdds or TaskFormat.AbsoluteLogOdds => [MetricNames.LogOddsDifference, MetricNames.Accuracy, MetricNames.TotalLogProbability],
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown task format"),
-    };
-
     /// <summary>Each example's value of <paramref name="metric"/>: what <see cref="Aggregate"/> averages and the scaling fit resamples.</summary>
-    public static double[] Values(string metric, IReadOnlyList<ExampleScore> scores) => metric switch
+    /// <exception cref="ArgumentException">The metric is not in <see cref="MetricCatalog"/>.</exception>
+    public static double[] Values(string metric, IReadOnlyList<ExampleScore> scores) => Values(MetricCatalog.Get(metric), scores);
+
+    /// <inheritdoc cref="Values(string, IReadOnlyList{ExampleScore})"/>
+    public static double[] Values(MetricSpec metric, IReadOnlyList<ExampleScore> scores) => metric.Source switch
     {
-        MetricNames.Accuracy => scores.Select(Accuracy).ToArray(),
-        MetricNames.Loss or MetricNames.LogOddsDifference => scores.Select(s => s.Loss).ToArray(),
-        MetricNames.TotalLogProbability => scores.Select(TotalLogProbability).ToArray(),
-        _ => throw new ArgumentException($"unknown metric '{metric}'", nameof(metric)),
+        ExampleScoreField.Correct => scores.Select(Accuracy).ToArray(),
+        ExampleScoreField.Loss => scores.Select(s => s.Loss).ToArray(),
+        ExampleScoreField.TotalLogProbability => scores.Select(TotalLogProbability).ToArray(),
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric.Source, "unknown example score field"),
     };
 
     /// <summary>Mean and standard error (sample standard deviation, n − 1, over √n); the error is NaN for a single value.</summary>

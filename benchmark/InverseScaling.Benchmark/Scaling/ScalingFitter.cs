@@ -1,6 +1,6 @@
 using InverseScaling.Benchmark.Randomness;
 using System.Globalization;
-using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Formats;
 using MathNet.Numerics;
 using MathNet.Numerics.Statistics;
 
@@ -15,7 +15,7 @@ public static class ScalingFitter
     /// <summary>
     /// Fits one metric of one task on one family.
     /// </summary>
-    /// <param name="metric">Metric name (<see cref="MetricNames"/>); decides which direction is better.</param>
+    /// <param name="metric">Metric name; its entry in <see cref="MetricCatalog"/> decides which direction is better.</param>
     /// <param name="sizes">Per-checkpoint size (non-embedding parameters, training FLOPs…), any order; positive and distinct.</param>
     /// <param name="values">Per-example values, <c>values[checkpoint][example]</c>, examples aligned across checkpoints.</param>
     /// <param name="chance">Uniform-chance value of the metric, passed through to <see cref="ScalingFit.Chance"/>.</param>
@@ -44,7 +44,7 @@ public static class ScalingFitter
         var (intercept, slope) = MathNet.Numerics.Fit.Line(x, means);
         var rSquared = RSquared(x, means, intercept, slope);
         var (low, high) = BootstrapSlopeInterval(x, rows, options, cancellationToken);
-        var trend = TrendRule.Classify(x, means, errors, low, high, MetricNames.HigherIsBetter(metric), options);
+        var trend = TrendRule.Classify(x, means, errors, low, high, MetricCatalog.Get(metric).HigherIsBetter, options);
         return new ScalingFit(metric, slope, intercept, low, high, rSquared, rows.Length, trend, chance);
     }
 

@@ -1,3 +1,5 @@
+using InverseScaling.Benchmark.Formats;
+
 namespace InverseScaling.Benchmark.Tasks;
 
 /// <summary>A task resolved on disk: its card, its folder and the absolute paths of its data and control files.</summary>
@@ -5,7 +7,7 @@ public sealed record BenchmarkTask(TaskDefinition Definition, string Directory, 
 {
     public string Name => Definition.Name;
 
-    public TaskFormat Format => TaskFormatNames.Parse(Definition.Format);
+    public TaskFormat Format => FormatCatalog.Get(Definition.Format).Format;
 
     /// <summary>Streams the task's examples.</summary>
     public IEnumerable<TaskExample> ReadExamples(CancellationToken cancellationToken = default) =>

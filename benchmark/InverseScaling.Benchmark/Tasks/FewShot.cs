@@ -1,10 +1,11 @@
 using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Randomness;
 
 namespace InverseScaling.Benchmark.Tasks;
 
 /// <summary>
 /// Few-shot variants built the official way: each example gets <c>k</c> other examples, drawn without replacement
-/// with a seeded generator, each followed by its gold answer, joined to the example's prompt by three newlines.
+/// with <see cref="SplitMix64"/> seeded by the run, each followed by its gold answer, joined to the example's prompt by three newlines.
 /// </summary>
 public static class FewShot
 {
@@ -22,13 +23,13 @@ public static class FewShot
                 "lower the number of shots or add examples", field: "shots");
         }
 
-        var random = new Random(seed);
+        var random = new SplitMix64(unchecked((ulong)seed));
         var chosen = new HashSet<int>();
         var order = new int[shots];
         var result = new TaskExample[examples.Count];
         for (var i = 0; i < examples.Count; i++)
         {
-            SampleOthers(random, examples.Count, i, chosen, order);
+            SampleOthers(ref random, examples.Count, i, chosen, order);
             var demonstrations = string.Join(Separator, order.Select(j => Demonstration(examples[j])));
             result[i] = examples[i] switch
             {
@@ -48,8 +49,13 @@ public static class FewShot
         _ => throw new ArgumentOutOfRangeException(nameof(example)),
     };
 
-    /// <summary>Fills <paramref name="order"/> with distinct indices in [0, n) other than <paramref name="self"/>, in random order (Floyd's sampling, then a shuffle).</summary>
-    private static void SampleOthers(Random random, int n, int self, HashSet<int> chosen, int[] order)
+    /// <summary>
+    /// Fills <paramref name="order"/> with distinct indices in [0, n) other than <paramref name="self"/>, in random order:
+    /// Floyd's sampling of k of the n − 1 others (for j from n − 1 − k to n − 2, draw t in [0, j]; keep t, or j when t is
+    /// taken), then a Fisher–Yates shuffle (for i from k − 1 down to 1, swap i with a draw in [0, i]). Every draw is
+    /// <see cref="SplitMix64.NextIndex"/>.
+    /// </summary>
+    private static void SampleOthers(ref SplitMix64 random, int n, int self, HashSet<int> chosen, int[] order)
     {
         var k = order.Length;
         var others = n - 1;
@@ -57,11 +63,15 @@ public static class FewShot
         var filled = 0;
         for (var j = others - k; j < others; j++)
         {
-            var t = random.Next(j + 1);
+            var t = random.NextIndex(j + 1);
             var pick = chosen.Add(t) ? t : j;
             if (pick == j) chosen.Add(j);
             order[filled++] = pick < self ? pick : pick + 1;
         }
-        random.Shuffle(order);
+        for (var i = k - 1; i > 0; i--)
+        {
+            var swap = random.NextIndex(i + 1);
+            (order[i], order[swap]) = (order[swap], order[i]);
+        }
     }
 }

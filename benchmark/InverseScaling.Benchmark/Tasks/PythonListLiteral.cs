@@ -75,7 +75,7 @@ public static class PythonListLiteral
             {
                 var found = _pos > prefixStart ? _text[prefixStart.._pos] : _pos < _text.Length ? _text[_pos].ToString() : null;
                 _pos = prefixStart;
-                throw Error(found is null ? "expected a string literal, found the end of the text" : $"expected a string literal, found '{found}'");
+                throw Error(found is null ? "expected a string literal, found the end of the text" : $"expected a string literal, found '{Diagnostics.TextExcerpt.Escape(found)}'");
             }
             var prefix = _text[prefixStart.._pos].ToLowerInvariant();
             switch (prefix)
@@ -189,7 +189,7 @@ public static class PythonListLiteral
         private void Expect(char c)
         {
             if (TryConsume(c)) return;
-            throw Error(_pos < _text.Length ? $"expected '{c}', found '{_text[_pos]}'" : $"expected '{c}', found the end of the text");
+            throw Error(_pos < _text.Length ? $"expected '{c}', found '{Diagnostics.TextExcerpt.Escape(_text[_pos].ToString())}'" : $"expected '{c}', found the end of the text");
         }
 
         private readonly FormatException Error(string problem, int? at = null) =>

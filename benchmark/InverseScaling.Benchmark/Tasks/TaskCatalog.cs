@@ -1,5 +1,5 @@
 using InverseScaling.Benchmark.Diagnostics;
-using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Tasks;
 
@@ -98,50 +98,29 @@ public static class TaskCatalog
 
     /// <summary>
     /// A task for an official data file without a card: name and format from the released file name (format else from
-    /// the first row), primary metric accuracy for classification and loss otherwise, chance from the class counts.
+    /// the first row), the format's metrics and default primary metric (<see cref="FormatCatalog"/>), and chance from the
+    /// examples' class counts.
     /// </summary>
     public static BenchmarkTask FromDataFile(string path, CancellationToken cancellationToken = default)
     {
         path = Path.GetFullPath(path);
-        var format = TaskFileReader.DetectFormat(path);
-        var metrics = format switch
-        {
-            TaskFormat.Classification => new[] { MetricNames.Accuracy, MetricNames.Loss, MetricNames.TotalLogProbability },
-            TaskFormat.SequenceProb => [MetricNames.Loss],
-            _ => [MetricNames.Loss, MetricNames.Accuracy, MetricNames.TotalLogProbability],
-        };
+        var format = TaskFileReader.DetectFormat(path).Spec();
         var definition = new TaskDefinition(
             SchemaVersion: TaskDefinition.CurrentSchemaVersion,
             Name: TaskFileReader.TaskNameFromFileName(path),
-            Format: format.ToName(),
+            Format: format.Name,
             Data: Path.GetFileName(path),
             Control: null,
-            PrimaryMetric: format == TaskFormat.Classification ? MetricNames.Accuracy : MetricNames.Loss,
-            Metrics: metrics,
+            PrimaryMetric: format.DefaultPrimaryMetric,
+            Metrics: format.MetricNames,
             Shots: 0,
             Cause: null,
             CorrectBehaviour: null,
-            Chance: Chance(path, format, cancellationToken),
+            Chance: format.HasChance
+                ? format.Chance(TaskFileReader.Read(path, format.Format, cancellationToken).Select(e => e.CandidateClasses().Count))
+                : null,
             Generator: null);
         return new BenchmarkTask(definition, Path.GetDirectoryName(path)!, path, null);
-    }
-
-    /// <summary>Uniform-chance accuracy (mean of 1/n) and, for classification, loss (mean of ln n), over the file's examples.</summary>
-    private static IReadOnlyDictionary<string, double>? Chance(string path, TaskFormat format, CancellationToken cancellationToken)
-    {
-        if (format == TaskFormat.SequenceProb) return null;
-        double accuracy = 0, loss = 0;
-        var count = 0;
-        foreach (var example in TaskFileReader.Read(path, format, cancellationToken))
-        {
-            var classes = example.CandidateClasses().Count;
-            accuracy += 1.0 / classes;
-            loss += Math.Log(classes);
-            count++;
-        }
-        var chance = new Dictionary<string, double> { [MetricNames.Accuracy] = accuracy / count };
-        if (format == TaskFormat.Classification) chance[MetricNames.Loss] = loss / count;
-        return chance;
     }
 
     private static string ResolveFile(string cardPath, string folder, string relative, string field)

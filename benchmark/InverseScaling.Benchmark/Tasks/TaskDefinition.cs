@@ -3,8 +3,9 @@ namespace InverseScaling.Benchmark.Tasks;
 /// <summary>
 /// A task's card in machine form: the contents of <c>task.json</c>. Data paths are relative to the task's folder.
 /// </summary>
-/// <param name="Format">Official format name: <c>classification</c>, <c>sequence_prob</c>, <c>logodds</c> or <c>absolute_logodds</c>.</param>
-/// <param name="PrimaryMetric">The metric the gate asserts (see <see cref="Metrics.MetricNames"/>).</param>
+/// <param name="Format">Official format name (<see cref="Formats.FormatCatalog"/>): <c>classification</c>, <c>sequence_prob</c>, <c>logodds</c> or <c>absolute_logodds</c>.</param>
+/// <param name="PrimaryMetric">The metric the gate asserts: one the format allows (<see cref="Formats.FormatSpec.PrimaryMetrics"/>).</param>
+/// <param name="Metrics">The metrics the card names; each one the format reports. Results always hold all of the format's metrics.</param>
 /// <param name="Shots">0 for zero-shot; the number of demonstrations built into each prompt otherwise.</param>
 /// <param name="Cause">One of the paper's four causes: <c>strong-prior</c>, <c>unwanted-imitation</c>, <c>distractor-task</c>, <c>spurious-few-shot</c>.</param>
 /// <param name="Chance">Uniform-chance value per metric, where defined.</param>
@@ -37,31 +38,4 @@ public static class InverseScalingCauses
     public const string SpuriousFewShot = "spurious-few-shot";
 
     public static readonly IReadOnlyList<string> All = [StrongPrior, UnwantedImitation, DistractorTask, SpuriousFewShot];
-}
-
-/// <summary>Official format names as written in files.</summary>
-public static class TaskFormatNames
-{
-    public const string Classification = "classification";
-    public const string SequenceProb = "sequence_prob";
-    public const string LogOdds = "logodds";
-    public const string AbsoluteLogOdds = "absolute_logodds";
-
-    public static TaskFormat Parse(string name) => name switch
-    {
-        Classification => TaskFormat.Classification,
-        SequenceProb => TaskFormat.SequenceProb,
-        LogOdds => TaskFormat.LogOdds,
-        AbsoluteLogOdds => TaskFormat.AbsoluteLogOdds,
-        _ => throw new FormatException($"unknown task format '{name}' (expected {Classification}, {SequenceProb}, {LogOdds} or {AbsoluteLogOdds})"),
-    };
-
-    public static string ToName(this TaskFormat format) => format switch
-    {
-        TaskFormat.Classification => Classification,
-        TaskFormat.SequenceProb => SequenceProb,
-        TaskFormat.LogOdds => LogOdds,
-        TaskFormat.AbsoluteLogOdds => AbsoluteLogOdds,
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Formats;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tasks;
 
@@ -13,15 +15,7 @@ namespace InverseScaling.Benchmark.Tasks;
 public static class TaskFileReader
 {
     /// <summary>Longest line accepted, in bytes.</summary>
-    public const int MaxLineBytes = 1 << 20;
-
-    private static readonly (string Suffix, TaskFormat Format)[] FileNameSuffixes =
-    [
-        ("_absolute-logodds", TaskFormat.AbsoluteLogOdds),
-        ("_logodds", TaskFormat.LogOdds),
-        ("_sequence-probability", TaskFormat.SequenceProb),
-        ("_classification", TaskFormat.Classification),
-    ];
+    public const int MaxLineBytes = InputLimits.LineBytes;
 
     /// <summary>Reads a file whose format is known (from <c>task.json</c>).</summary>
     public static IEnumerable<TaskExample> Read(string path, TaskFormat format, CancellationToken cancellationToken = default)
@@ -42,25 +36,14 @@ public static class TaskFileReader
         KindOf(file) == FileKind.Csv ? ReadCsv(stream, file, format, cancellationToken) : ReadJsonl(stream, file, format, cancellationToken);
 
     /// <summary>The format named by a released file name such as <c>memo-trap_classification.jsonl</c>, or null.</summary>
-    public static TaskFormat? FormatFromFileName(string path)
-    {
-        var stem = Path.GetFileNameWithoutExtension(path);
-        foreach (var (suffix, format) in FileNameSuffixes)
-        {
-            if (stem.EndsWith(suffix, StringComparison.Ordinal)) return format;
-        }
-        return null;
-    }
+    public static TaskFormat? FormatFromFileName(string path) => FormatCatalog.FromFileName(path)?.Format;
 
     /// <summary>The task name in a released file name: the stem without its format suffix.</summary>
     public static string TaskNameFromFileName(string path)
     {
         var stem = Path.GetFileNameWithoutExtension(path);
-        foreach (var (suffix, _) in FileNameSuffixes)
-        {
-            if (stem.EndsWith(suffix, StringComparison.Ordinal) && stem.Length > suffix.Length) return stem[..^suffix.Length];
-        }
-        return stem;
+        var suffix = FormatCatalog.FromFileName(path)?.FileNameSuffix ?? "";
+        return stem.Length > suffix.Length ? stem[..^suffix.Length] : stem;
     }
 
     /// <summary>The format from the file name, else from the fields of the first row (logodds when it has <c>other_prompt</c>).</summary>
@@ -80,7 +63,7 @@ public static class TaskFileReader
         if (fields.Contains("completion")) return TaskFormat.SequenceProb;
         if (fields.Contains("classes")) return TaskFormat.Classification;
         throw new BenchmarkInputException(path,
-            $"cannot tell the task format: the first row has none of the fields classes, completion, other_prompt (it has {string.Join(", ", fields)})",
+            $"cannot tell the task format: the first row has none of the fields classes, completion, other_prompt (it has {TextExcerpt.Escape(string.Join(", ", fields), 120)})",
             "name the file <task>_classification.jsonl, <task>_sequence-probability.jsonl, <task>_logodds.jsonl or <task>_absolute-logodds.jsonl, or add a task.json with \"format\"",
             line);
     }
@@ -95,17 +78,8 @@ public static class TaskFileReader
             "give the examples as .jsonl (one JSON object per line) or as the official pipeline's .csv"),
     };
 
-    private static FileStream OpenRead(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BenchmarkInputException(path, "the task file does not exist", "check the path, or the \"data\" field of task.json", inner: e);
-        }
-    }
+    private static FileStream OpenRead(string path) =>
+        InputFile.OpenRead(path, InputLimits.TaskFileBytes, "the task file", "check the path, or the \"data\" field of task.json");
 
     private static IEnumerable<TaskExample> ReadFile(string path, TaskFormat format, FileKind kind, CancellationToken cancellationToken)
     {
@@ -148,7 +122,7 @@ public static class TaskFileReader
         catch (JsonException e)
         {
             document?.Dispose();
-            throw new BenchmarkInputException(file, $"the line is not valid JSON (near byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}",
+            throw new BenchmarkInputException(file, $"the line is not valid JSON (near byte {e.BytePositionInLine + 1}): {JsonInput.Reason(e)}",
                 "write each example as one JSON object on its own line", reader.LineNumber, inner: e);
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -176,12 +150,13 @@ public static class TaskFileReader
         using var lines = new Utf8LineReader(stream, file, MaxLineBytes);
         using var parser = new CsvParser(new LineTextReader(lines), CsvConfig);
         var header = ReadHeader(parser, file);
-        foreach (var field in RequiredFields(format))
+        var fields = format.Spec().Fields;
+        foreach (var field in fields)
         {
             if (!header.ContainsKey(field))
             {
                 throw new BenchmarkInputException(file, $"the header has no '{field}' column",
-                    $"a {format.ToName()} CSV needs the columns {string.Join(", ", RequiredFields(format))}", 1, field);
+                    $"a {format.ToName()} CSV needs the columns {string.Join(", ", fields)}", 1, field);
             }
         }
 
@@ -228,18 +203,10 @@ public static class TaskFileReader
         }
         catch (CsvHelperException e)
         {
-            throw new BenchmarkInputException(file, $"malformed CSV: {FirstSentence(e.Message)}",
+            throw new BenchmarkInputException(file, $"malformed CSV: {TextExcerpt.Escape(FirstSentence(e.Message), 160)}",
                 "quote fields that contain commas, quotes or line breaks, and double the quotes inside them", line, inner: e);
         }
     }
-
-    private static string[] RequiredFields(TaskFormat format) => format switch
-    {
-        TaskFormat.Classification => ["prompt", "classes", "answer_index"],
-        TaskFormat.SequenceProb => ["prompt", "completion"],
-        TaskFormat.LogOdds or TaskFormat.AbsoluteLogOdds => ["prompt", "other_prompt", "classes", "answer_index"],
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
 
     private static TaskExample CreateExample(TaskFormat format, IRow row, int index, SourceLocation source)
     {
@@ -293,7 +260,7 @@ public static class TaskFileReader
             {
                 if (classes[i] == classes[j])
                 {
-                    throw Invalid(source, $"classes {j} and {i} are the same string \"{classes[i]}\"",
+                    throw Invalid(source, $"classes {j} and {i} are the same string {TextExcerpt.Quote(classes[i])}",
                         "remove the duplicate: identical classes cannot be told apart", "classes");
                 }
             }
@@ -385,7 +352,7 @@ public static class TaskFileReader
         public int GetInt(string field)
         {
             var value = Get(field, JsonValueKind.Number, "an integer");
-            if (!value.TryGetInt32(out var number)) throw Invalid(_source, $"\"{field}\" must be an integer, found {value.GetRawText()}", FixFor(field), field);
+            if (!value.TryGetInt32(out var number)) throw Invalid(_source, $"\"{field}\" must be an integer, found {TextExcerpt.Escape(value.GetRawText())}", FixFor(field), field);
             return number;
         }
     }
@@ -423,7 +390,7 @@ public static class TaskFileReader
             var text = GetString(field);
             if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
-                throw Invalid(Source, $"\"{field}\" must be an integer, found \"{text}\"", FixFor(field), field);
+                throw Invalid(Source, $"\"{field}\" must be an integer, found {TextExcerpt.Quote(text)}", FixFor(field), field);
             }
             return value;
         }

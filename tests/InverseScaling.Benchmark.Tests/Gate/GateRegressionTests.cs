@@ -2,7 +2,9 @@ using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Tasks;
+using InverseScaling.Benchmark.Formats;
 
 namespace InverseScaling.Benchmark.Tests.Gate;
 
@@ -40,7 +42,7 @@ public sealed class GateRegressionTests(GateFixture gate)
             File.Copy(gate.Store.VerifiedPath(family.Name, task.Name), Path.Combine(Directory.CreateDirectory(Path.Combine(store.Root, family.Name)).FullName, task.Name + BaselineStore.VerifiedSuffix));
             var result = gate.Evaluate(worse, task, cancellation);
 
-            var verdict = BaselineGate.Check(store, RunBaselines.ToBaseline(result, worse, gate.Options));
+            var verdict = new GateRun(worse, gate.Options, new GateSettings(store)).Check(result).Verdict;
 
             Assert.Equal(GateOutcome.Regressed, verdict.Outcome);
             var metric = task.Definition.PrimaryMetric;
@@ -60,7 +62,7 @@ public sealed class GateRegressionTests(GateFixture gate)
     {
         var metric = baseline.PrimaryMetric;
         var (small, large) = (baseline.Checkpoints.Single(c => c.Name == smallest).Metrics[metric], baseline.Checkpoints.Single(c => c.Name == largest).Metrics[metric]);
-        var betterBy = (MetricNames.HigherIsBetter(metric) ? 1 : -1) * (large.Mean - small.Mean);
+        var betterBy = (MetricCatalog.Get(metric).HigherIsBetter ? 1 : -1) * (large.Mean - small.Mean);
         return betterBy > GateTolerances.Default.CheckpointTolerance(large);
     }
 

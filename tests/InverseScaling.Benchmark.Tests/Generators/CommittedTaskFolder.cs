@@ -75,7 +75,7 @@ internal static class CommittedTaskFolder
         if (cause is not null && definition.Cause != cause) problems.Add($"task.json cause is '{definition.Cause}', expected '{cause}'");
         if (!File.Exists(Path.Combine(folder, "README.md"))) problems.Add("README.md (the card) is missing");
 
-        var sequence = definition.Format == TaskFormatNames.SequenceProb;
+        var sequence = definition.Format == "sequence_prob";
         IReadOnlyList<CommittedRow> rows = [];
         if (File.Exists(Path.Combine(folder, definition.Data)))
         {
@@ -113,8 +113,8 @@ internal static class CommittedTaskFolder
     {
         if (d.SchemaVersion != TaskDefinition.CurrentSchemaVersion) yield return $"task.json schemaVersion is {d.SchemaVersion}, expected {TaskDefinition.CurrentSchemaVersion}";
         if (d.Name != name) yield return $"task.json name is '{d.Name}', expected the folder name '{name}'";
-        var sequence = d.Format == TaskFormatNames.SequenceProb;
-        if (d.Format != TaskFormatNames.Classification && !sequence) yield return $"task.json format is '{d.Format}', expected classification or sequence_prob";
+        var sequence = d.Format == "sequence_prob";
+        if (d.Format != "classification" && !sequence) yield return $"task.json format is '{d.Format}', expected classification or sequence_prob";
         var expectedData = sequence ? $"{name}_sequence-probability.jsonl" : $"{name}_classification.jsonl";
         if (d.Data != expectedData) yield return $"task.json data is '{d.Data}', expected '{expectedData}' (the released file name)";
         if (d.Control != "control.jsonl") yield return $"task.json control is '{d.Control}', expected 'control.jsonl'";

@@ -10,7 +10,7 @@ public sealed class CommittedTaskFolderTests
     [Fact]
     public void Classification_folder_faults_are_each_reported()
     {
-        var folder = Write("tiny-task", TaskFormatNames.Classification, "tiny-task_classification.jsonl",
+        var folder = Write("tiny-task", "classification", "tiny-task_classification.jsonl",
             metrics: ["accuracy", "loss", "total_logprob"], chance: new Dictionary<string, double> { ["accuracy"] = 0.5, ["loss"] = Math.Log(2) },
             data:
             [
@@ -43,7 +43,7 @@ public sealed class CommittedTaskFolderTests
     [Fact]
     public void Sequence_prob_completions_need_a_leading_space_and_room_in_the_context()
     {
-        var folder = Write("tiny-seq", TaskFormatNames.SequenceProb, "tiny-seq_sequence-probability.jsonl", metrics: ["loss"], chance: null,
+        var folder = Write("tiny-seq", "sequence_prob", "tiny-seq_sequence-probability.jsonl", metrics: ["loss"], chance: null,
             data:
             [
                 """{"prompt":"Reply:","completion":"yes"}""",

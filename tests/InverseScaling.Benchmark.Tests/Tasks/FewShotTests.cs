@@ -86,6 +86,28 @@ public sealed class FewShotTests
         });
     }
 
+    /// <summary>
+    /// The draws are SplitMix64's (seed 7), not the runtime's <see cref="Random"/>. Derived outside the suite with a
+    /// Python port of the documented procedure (SplitMix64; index = high word of the 64×64-bit product with the range;
+    /// Floyd's sampling of 2 of the 4 others, then a Fisher–Yates shuffle): demonstrations 2,1 / 4,2 / 4,1 / 1,0 / 2,3.
+    /// </summary>
+    [Fact]
+    public void Demonstrations_are_drawn_with_split_mix_64()
+    {
+        var examples = Enumerable.Range(0, 5).Select(i => (TaskExample)Question(i)).ToList();
+
+        var prompts = FewShot.Build(examples, shots: 2, seed: 7).Select(e => e.Prompt).ToList();
+
+        Assert.Equal(
+        [
+            "Q2: yes\n\n\nQ1: no\n\n\nQ0:",
+            "Q4: yes\n\n\nQ2: yes\n\n\nQ1:",
+            "Q4: yes\n\n\nQ1: no\n\n\nQ2:",
+            "Q1: no\n\n\nQ0: yes\n\n\nQ3:",
+            "Q2: yes\n\n\nQ3: no\n\n\nQ4:",
+        ], prompts);
+    }
+
     [Fact]
     public void Zero_shots_leave_the_examples_alone()
     {

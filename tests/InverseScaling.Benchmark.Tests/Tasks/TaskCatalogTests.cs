@@ -67,7 +67,7 @@ public sealed class TaskCatalogTests
         Assert.Equal("sample", definition.Name);
         Assert.Equal("classification", definition.Format);
         Assert.Equal("sample_classification.jsonl", definition.Data);
-        Assert.Equal("accuracy", definition.PrimaryMetric);
+        Assert.Equal("loss", definition.PrimaryMetric);
         Assert.Equal(["accuracy", "loss", "total_logprob"], definition.Metrics);
         Assert.Equal(0, definition.Shots);
         Assert.Null(task.ControlPath);
@@ -87,14 +87,18 @@ public sealed class TaskCatalogTests
         Assert.Null(definition.Chance);
     }
 
-    [Fact]
-    public void A_bare_logodds_file_is_scored_by_loss()
+    [Theory]
+    [InlineData("sample_absolute-logodds.jsonl", "absolute_logodds")]
+    [InlineData("sample_logodds.csv", "logodds")]
+    public void A_bare_logodds_file_is_scored_by_the_logodds_difference(string file, string format)
     {
-        var definition = TaskCatalog.FromDataFile(TestPaths.TestData("Tasks", "sample_absolute-logodds.jsonl"), TestContext.Current.CancellationToken).Definition;
+        var definition = TaskCatalog.FromDataFile(TestPaths.TestData("Tasks", file), TestContext.Current.CancellationToken).Definition;
 
-        Assert.Equal("absolute_logodds", definition.Format);
-        Assert.Equal("loss", definition.PrimaryMetric);
-        Assert.Equal(0.5, definition.Chance!["accuracy"], 12);
+        Assert.Equal(format, definition.Format);
+        Assert.Equal("logodds_difference", definition.PrimaryMetric);
+        Assert.Equal(["logodds_difference", "accuracy", "total_logprob"], definition.Metrics);
+        // Two classes per row: a uniform guess is right half the time; the log-odds difference has no chance value.
+        Assert.Equal(new Dictionary<string, double> { ["accuracy"] = 0.5 }, definition.Chance);
     }
 
     [Fact]

@@ -48,9 +48,17 @@ public sealed class TaskDefinitionFileTests
     [InlineData("\"format\": \"classification\"", "\"format\": \"multiple_choice\"",
         "task.json (format): unknown format \"multiple_choice\". Fix: use one of classification, sequence_prob, logodds, absolute_logodds")]
     [InlineData("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"acc\"",
-        "task.json (primaryMetric): unknown metric \"acc\". Fix: use one of accuracy, loss, total_logprob")]
+        "task.json (primaryMetric): unknown metric \"acc\". Fix: use one of loss, accuracy")]
+    [InlineData("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"total_logprob\"",
+        "task.json (primaryMetric): metric \"total_logprob\" cannot be the primary metric of the classification format. Fix: use one of loss, accuracy")]
+    [InlineData("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"logodds_difference\"",
+        "task.json (primaryMetric): metric \"logodds_difference\" is not defined for the classification format. Fix: use one of loss, accuracy")]
+    [InlineData("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"acc\\nerror: injected\"",
+        "task.json (primaryMetric): unknown metric \"acc\\nerror: injected\". Fix: use one of loss, accuracy")]
     [InlineData("[\"accuracy\", \"loss\"]", "[\"accuracy\", \"brier\"]",
         "task.json (metrics): unknown metric \"brier\". Fix: use one of accuracy, loss, total_logprob")]
+    [InlineData("[\"accuracy\", \"loss\"]", "[\"accuracy\", \"logodds_difference\"]",
+        "task.json (metrics): metric \"logodds_difference\" is not defined for the classification format. Fix: use one of accuracy, loss, total_logprob")]
     [InlineData("[\"accuracy\", \"loss\"]", "[\"loss\"]",
         "task.json (metrics): primaryMetric \"accuracy\" is not listed in metrics. Fix: add \"accuracy\" to metrics")]
     [InlineData("\"shots\": 0", "\"shots\": 0, \"cause\": \"bad-luck\"",
@@ -64,7 +72,7 @@ public sealed class TaskDefinitionFileTests
     [InlineData("\"shots\": 0", "\"shots\": -1",
         "task.json (shots): shots is -1. Fix: give 0 for zero-shot or the number of demonstrations in each prompt")]
     [InlineData("\"shots\": 0", "\"shots\": 0, \"chance\": {\"acc\": 0.5}",
-        "task.json (chance): chance names unknown metric \"acc\". Fix: use metric names from accuracy, loss, total_logprob")]
+        "task.json (chance): unknown metric \"acc\". Fix: use one of accuracy, loss, total_logprob")]
     [InlineData("\"shots\": 0", "\"shots\": \"none\"",
         "task.json:8 (shots): \"shots\" has the wrong type (found the string \"none\"). Fix: give \"shots\" the type the task card expects (see any task.json under tasks/)")]
     public void Invalid_cards_are_refused_naming_the_field(string find, string replace, string expected)
@@ -82,7 +90,7 @@ public sealed class TaskDefinitionFileTests
     {
         var error = Assert.Throws<BenchmarkInputException>(() => TaskDefinitionFile.Parse(Valid.Replace("\"shots\": 0", "\"shots\": 0,"), "task.json"));
 
-        Assert.Equal("task.json:9: task.json is not valid JSON: The JSON object contains a trailing comma at the end which is not supported in this mode. Fix: write the task card as one JSON object", error.Message);
+        Assert.Equal("task.json:9: task.json is not valid JSON: The JSON object contains a trailing comma at the end which is not supported in this mode. Change the reader options. Fix: write the task card as one JSON object", error.Message);
     }
 
     [Fact]
@@ -92,6 +100,52 @@ public sealed class TaskDefinitionFileTests
 
         var error = Assert.Throws<BenchmarkInputException>(() => TaskDefinitionFile.Parse(text, "task.json"));
 
-        Assert.Equal("task.json (primaryMetric): metric \"accuracy\" is not defined for the sequence_prob format. Fix: use \"loss\"", error.Message);
+        Assert.Equal("task.json (primaryMetric): metric \"accuracy\" is not defined for the sequence_prob format. Fix: use one of loss", error.Message);
+    }
+
+    [Theory]
+    [InlineData("logodds")]
+    [InlineData("absolute_logodds")]
+    public void Logodds_cards_gate_on_the_logodds_difference(string format)
+    {
+        var text = Valid.Replace("\"classification\"", $"\"{format}\"").Replace("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"logodds_difference\"")
+            .Replace("[\"accuracy\", \"loss\"]", "[\"logodds_difference\", \"accuracy\", \"total_logprob\"]");
+
+        var definition = TaskDefinitionFile.Parse(text, "task.json");
+
+        Assert.Equal(format, definition.Format);
+        Assert.Equal("logodds_difference", definition.PrimaryMetric);
+        Assert.Equal(["logodds_difference", "accuracy", "total_logprob"], definition.Metrics);
+    }
+
+    [Fact]
+    public void Logodds_cards_have_no_loss()
+    {
+        var text = Valid.Replace("\"classification\"", "\"logodds\"").Replace("\"primaryMetric\": \"accuracy\"", "\"primaryMetric\": \"loss\"");
+
+        var error = Assert.Throws<BenchmarkInputException>(() => TaskDefinitionFile.Parse(text, "task.json"));
+
+        Assert.Equal("task.json (primaryMetric): metric \"loss\" is not defined for the logodds format. Fix: use one of logodds_difference, accuracy", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_card_names_the_file_and_the_fix()
+    {
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "task.json");
+
+        var error = Assert.Throws<BenchmarkInputException>(() => TaskDefinitionFile.Load(path));
+
+        Assert.Equal($"{path}: the task card does not exist. Fix: add a task.json beside the task's data (see any folder under tasks/)", error.Message);
+    }
+
+    [Fact]
+    public void A_card_that_is_a_folder_is_refused()
+    {
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "task.json");
+        Directory.CreateDirectory(path);
+
+        var error = Assert.Throws<BenchmarkInputException>(() => TaskDefinitionFile.Load(path));
+
+        Assert.Equal($"{path}: the task card is a folder, not a file. Fix: add a task.json beside the task's data (see any folder under tasks/)", error.Message);
     }
 }

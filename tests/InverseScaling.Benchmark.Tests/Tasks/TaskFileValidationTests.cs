@@ -43,11 +43,11 @@ public sealed class TaskFileValidationTests
     [InlineData("""{"prompt": "", "classes": [" a", " b"], "answer_index": 0}""",
         """FILE:2 (prompt): prompt is empty. Fix: give every example a non-empty prompt""")]
     [InlineData("""{"prompt": "p", "classes": [" a", " b"], "answer_index": 0""",
-        """FILE:2: the line is not valid JSON (near byte 59): '0' is an invalid end of a number. Fix: write each example as one JSON object on its own line""")]
+        """FILE:2: the line is not valid JSON (near byte 59): '0' is an invalid end of a number. Expected a delimiter. Fix: write each example as one JSON object on its own line""")]
     [InlineData("""{"prompt": 'p'}""",
         """FILE:2: the line is not valid JSON (near byte 12): ''' is an invalid start of a value. Fix: write each example as one JSON object on its own line""")]
     [InlineData("""{"prompt": "p"} {"prompt": "q"}""",
-        """FILE:2: the line is not valid JSON (near byte 17): '{' is invalid after a single JSON value. Fix: write each example as one JSON object on its own line""")]
+        """FILE:2: the line is not valid JSON (near byte 17): '{' is invalid after a single JSON value. Expected end of data. Fix: write each example as one JSON object on its own line""")]
     [InlineData("""[" a", " b"]""",
         """FILE:2: the line is a JSON list, not an object. Fix: write each example as one JSON object on its own line""")]
     public void Classification_rows_are_validated(string badLine, string expected)
