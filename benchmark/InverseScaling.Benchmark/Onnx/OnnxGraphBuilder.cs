@@ -67,6 +67,14 @@ internal sealed class OnnxGraphBuilder
         return this;
     }
 
+    /// <summary>Any node, such as one of another domain (add that domain's opset to the model <see cref="ToModel"/> returns).</summary>
+    public OnnxGraphBuilder Node(NodeProto node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Graph.Node.Add(node);
+        return this;
+    }
+
     public OnnxGraphBuilder Initializer(string name, ReadOnlySpan<float> values, params ReadOnlySpan<long> dims) =>
         Initializer(name, DataType.Float, MemoryMarshal.AsBytes(values), values.Length, dims);
 
