@@ -39,6 +39,8 @@ public sealed record ResultCacheKey(string ModelSha256, string TokenizerSha256, 
         Add("merges", files.Merges, tokenizer.Merges);
         Add("tokenizer.json", files.TokenizerJson, tokenizer.TokenizerJson);
         Add("sentencepiece", files.SentencePiece, tokenizer.SentencePiece);
+        Add("tiktoken", files.Tiktoken, tokenizer.Tiktoken);
+        if (tokenizer.TiktokenEncoding is { } encoding) parts.Append("tiktoken-encoding:").Append(encoding).Append('\n');
         return new ResultCacheKey(model, Combine(parts.ToString()), scorer, suiteVersion);
     }
 

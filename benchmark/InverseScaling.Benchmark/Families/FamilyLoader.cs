@@ -97,7 +97,8 @@ public static class FamilyLoader
             checkpoints.Add(new Checkpoint(manifest.Name, entry,
                 ResolveModel(files.Onnx, "onnx")!,
                 ResolveModel(files.OnnxWithPast, "onnxWithPast"),
-                new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"))));
+                new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"),
+                    Resolve(files.Tiktoken, "tiktoken"), entry.Tiktoken)));
         }
         return new Family(manifest, directory, manifestPath, checkpoints);
     }
@@ -169,9 +170,14 @@ public static class FamilyLoader
             var missing = files.Vocab is null ? "vocab" : "merges";
             throw Error($"files.{missing}", $"{who} has {(missing == "merges" ? "a vocab.json without its merges file" : "a merges file without its vocab.json")}", $"give \"files.{missing}\"");
         }
-        var tokenizers = (files.Vocab is null ? 0 : 1) + (files.TokenizerJson is null ? 0 : 1) + (files.SentencePiece is null ? 0 : 1);
-        if (tokenizers == 0) throw Error("files", $"{who} has no tokenizer", "give \"vocab\" + \"merges\", \"tokenizerJson\" or \"sentencePiece\"");
-        if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\"");
+        if (entry.Tiktoken is { } encoding && !Tokenization.TiktokenEncoding.Names.Contains(encoding))
+        {
+            throw Error("tiktoken", $"{who} names tiktoken encoding {TextExcerpt.Quote(encoding)}, which the suite does not ship", $"use one of {string.Join(", ", Tokenization.TiktokenEncoding.Names)}");
+        }
+        var tiktoken = files.Tiktoken is not null || entry.Tiktoken is not null;
+        var tokenizers = (files.Vocab is null ? 0 : 1) + (files.TokenizerJson is null ? 0 : 1) + (files.SentencePiece is null ? 0 : 1) + (tiktoken ? 1 : 0);
+        if (tokenizers == 0) throw Error("files", $"{who} has no tokenizer", "give \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\" or the checkpoint's \"tiktoken\" encoding");
+        if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\"");
     }
 
     private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, Dictionary<string, string>? hashes, CancellationToken cancellationToken)
