@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace InverseScaling.Benchmark.Baselines.Paired;
 
 /// <summary>
@@ -31,6 +33,37 @@ public static class PairedRule
             return "the family's checkpoints differ from the per-example baseline's";
         if (CommonRows(baseline.Indices, current.Indices).Baseline.Length == 0)
             return "no example of the run is in the per-example baseline";
+        return null;
+    }
+
+    /// <summary>
+    /// How far a per-example column's mean may lie from the summary's mean of the same checkpoint: 1e-5, five times the
+    /// run-to-run noise of single scores and a hundredth of the default threshold. Rounding moves a mean by at most 5e-8.
+    /// </summary>
+    public const double SummaryTolerance = 1e-5;
+
+    /// <summary>
+    /// Why the per-example file does not belong to the summary beside it (another metric, other checkpoints, another count or
+    /// means that differ), or null when it does.
+    /// </summary>
+    public static string? WhyNotMatching(PerExampleBaseline examples, Baseline summary)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(summary);
+        if (examples.Metric != summary.PrimaryMetric)
+            return $"the per-example file holds {examples.Metric}, the summary's primary metric is {summary.PrimaryMetric}";
+        if (examples.Checkpoints.Count != summary.Checkpoints.Count || summary.Checkpoints.Any(c => examples.Column(c.Name) is null))
+            return "the per-example file's checkpoints differ from the summary's";
+        foreach (var checkpoint in summary.Checkpoints)
+        {
+            var value = checkpoint.Metrics[summary.PrimaryMetric];
+            var column = examples.Column(checkpoint.Name)!;
+            if (column.Count != value.Count)
+                return $"the per-example file has {column.Count} examples of {checkpoint.Name}, the summary {value.Count}";
+            var mean = column.Average();
+            if (!(Math.Abs(mean - value.Mean) <= SummaryTolerance))
+                return string.Create(CultureInfo.InvariantCulture, $"the per-example mean of {checkpoint.Name} is {mean:R}, the summary's {value.Mean:R}");
+        }
         return null;
     }
 
