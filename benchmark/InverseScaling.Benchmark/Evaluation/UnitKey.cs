@@ -54,7 +54,7 @@ public sealed record UnitKey(
             checkpoint.Name,
             task.Name,
             control,
-            files.Onnx.Sha256?.ToLowerInvariant() ?? hashes.Sha256(checkpoint.OnnxPath),
+            files.Onnx.ContentSha256(checkpoint.OnnxPath, checkpoint.OnnxData, p => hashes.Sha256(p)),
             tokenizer,
             hashes.Sha256(data),
             task.Definition.Format,

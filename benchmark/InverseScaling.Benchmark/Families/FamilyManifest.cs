@@ -47,12 +47,36 @@ public sealed record CheckpointFiles(
     FileRef? Tiktoken = null);
 
 /// <summary>A file and the sha256 (lowercase hex) it must have.</summary>
-public sealed record FileRef(string Path, string? Sha256);
+/// <param name="Data">For an ONNX file: the external-data files that hold its weights (paths relative to family.json).</param>
+public sealed record FileRef(string Path, string? Sha256, IReadOnlyList<FileRef>? Data = null)
+{
+    /// <summary>
+    /// The sha256 that stands for the model's content: the file's own, or, with external data, one sha256 over the file's
+    /// and each data file's, so a changed weight file changes every key built on it.
+    /// </summary>
+    /// <param name="path">The resolved file; used when the manifest gives no sha256.</param>
+    /// <param name="dataPaths">The resolved data files, in <see cref="Data"/>'s order.</param>
+    /// <param name="hash">Hashes a file whose entry has no sha256.</param>
+    public string ContentSha256(string path, IReadOnlyList<string> dataPaths, Func<string, string> hash)
+    {
+        var own = Sha256?.ToLowerInvariant() ?? hash(path);
+        if (Data is not { Count: > 0 } data) return own;
+        var text = new System.Text.StringBuilder(own);
+        for (var i = 0; i < data.Count; i++) text.Append('\n').Append(data[i].Sha256?.ToLowerInvariant() ?? hash(dataPaths[i]));
+        return IO.FileHash.Sha256(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+    }
+}
 
 /// <summary>A checkpoint resolved on disk: the manifest entry, the family it belongs to and absolute paths.</summary>
 public sealed record Checkpoint(string Family, CheckpointManifest Manifest, string OnnxPath, string? OnnxWithPastPath, TokenizerFiles Tokenizer)
 {
     public string Name => Manifest.Name;
+
+    /// <summary>Absolute paths of the ONNX file's external-data files (<c>files.onnx.data</c>).</summary>
+    public IReadOnlyList<string> OnnxData { get; init; } = [];
+
+    /// <summary>Absolute paths of the with-past export's external-data files (<c>files.onnxWithPast.data</c>).</summary>
+    public IReadOnlyList<string> OnnxWithPastData { get; init; } = [];
 }
 
 /// <summary>
