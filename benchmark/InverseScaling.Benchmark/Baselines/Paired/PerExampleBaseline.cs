@@ -108,17 +108,36 @@ public sealed record PerExampleBaseline(
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         if (checkpoints.Count == 0) throw new ArgumentException("at least one checkpoint is needed", nameof(checkpoints));
-        var order = Enumerable.Range(0, checkpoints[0].Scores.Count).OrderBy(i => checkpoints[0].Scores[i].Index).ToArray();
-        var indices = order.Select(i => checkpoints[0].Scores[i].Index).ToArray();
+        // Read in one pass per checkpoint and kept as plain arrays: a run of 100,000 examples holds its scores as columns
+        // (Evaluation.ExampleScoreColumns), and no score object outlives the loop.
+        var first = checkpoints[0].Scores;
+        var indices = new int[first.Count];
+        for (var i = 0; i < indices.Length; i++) indices[i] = first[i].Index;
+        var order = Enumerable.Range(0, indices.Length).ToArray();
+        Array.Sort(indices.ToArray(), order);
+        var sorted = order.Select(i => indices[i]).ToArray();
+
         var columns = new List<IReadOnlyList<double>>();
         foreach (var (name, scores) in checkpoints)
         {
-            var byIndex = scores.ToDictionary(s => s.Index);
-            if (byIndex.Count != indices.Length || indices.Any(i => !byIndex.ContainsKey(i)))
-                throw new ArgumentException($"checkpoint '{name}' does not hold the same examples as '{checkpoints[0].Checkpoint}'", nameof(checkpoints));
-            columns.Add(MetricAggregation.Values(metric, indices.Select(i => byIndex[i]).ToArray()));
+            if (scores.Count != indices.Length)
+                throw new ArgumentException($"checkpoint '{name}' holds {scores.Count} examples, '{checkpoints[0].Checkpoint}' {indices.Length}", nameof(checkpoints));
+            var values = MetricAggregation.Values(metric, scores);
+            var position = new Dictionary<int, int>(0);
+            for (var i = 0; i < indices.Length; i++)
+            {
+                if (scores[i].Index == indices[i]) continue;
+                // Another order than the first checkpoint's: align by index.
+                position = Enumerable.Range(0, scores.Count).ToDictionary(r => scores[r].Index);
+                if (position.Count != indices.Length || indices.Any(x => !position.ContainsKey(x)))
+                    throw new ArgumentException($"checkpoint '{name}' does not hold the same examples as '{checkpoints[0].Checkpoint}'", nameof(checkpoints));
+                break;
+            }
+            columns.Add(position.Count == 0
+                ? order.Select(r => values[r]).ToArray()
+                : sorted.Select(x => values[position[x]]).ToArray());
         }
-        return Create(family, task, metric, taskDataSha256, checkpoints.Select(c => c.Checkpoint).ToArray(), indices, columns, decimals);
+        return Create(family, task, metric, taskDataSha256, checkpoints.Select(c => c.Checkpoint).ToArray(), sorted, columns, decimals);
     }
 
     /// <summary>The column of <paramref name="checkpoint"/>, or null when it has none.</summary>

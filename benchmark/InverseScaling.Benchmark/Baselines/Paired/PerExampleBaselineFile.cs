@@ -19,37 +19,54 @@ public static class PerExampleBaselineFile
     public const string ReceivedSuffix = ".received.per-example.tsv";
 
     private const string What = "the per-example baseline";
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private const string Fix = "restore it from git (git checkout -- <file>), or delete it, run the benchmark and accept the result";
     private static readonly string[] HeaderKeys = ["schemaVersion", "family", "task", "metric", "taskDataSha256", "decimals"];
 
     /// <summary>The file's text.</summary>
     public static string Format(PerExampleBaseline baseline)
     {
-        ArgumentNullException.ThrowIfNull(baseline);
-        var text = new StringBuilder();
-        text.Append($"# Per-example {baseline.Metric} behind {baseline.Task}.verified.json (the summary). The gate pairs each example of a run with its row.\n");
-        text.Append($"schemaVersion\t{baseline.SchemaVersion.ToString(CultureInfo.InvariantCulture)}\n");
-        text.Append($"family\t{baseline.Family}\n");
-        text.Append($"task\t{baseline.Task}\n");
-        text.Append($"metric\t{baseline.Metric}\n");
-        text.Append($"taskDataSha256\t{baseline.TaskDataSha256}\n");
-        text.Append($"decimals\t{baseline.Decimals.ToString(CultureInfo.InvariantCulture)}\n");
-        text.Append("index");
-        foreach (var checkpoint in baseline.Checkpoints) text.Append('\t').Append(checkpoint);
-        text.Append('\n');
-        var format = baseline.Decimals == 0 ? "0" : "0." + new string('#', baseline.Decimals);
-        for (var i = 0; i < baseline.Indices.Count; i++)
-        {
-            text.Append(baseline.Indices[i].ToString(CultureInfo.InvariantCulture));
-            foreach (var column in baseline.Values)
-                text.Append('\t').Append(PerExampleBaseline.Round(column[i], baseline.Decimals).ToString(format, CultureInfo.InvariantCulture));
-            text.Append('\n');
-        }
+        using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        WriteTo(text, baseline);
         return text.ToString();
     }
 
-    /// <summary>Writes the file whole or not at all (<see cref="AtomicFile"/>).</summary>
-    public static void Write(string path, PerExampleBaseline baseline) => AtomicFile.WriteAllText(path, Format(baseline));
+    /// <summary>Writes the file whole or not at all (<see cref="AtomicFile"/>), streamed row by row.</summary>
+    public static void Write(string path, PerExampleBaseline baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, Utf8, 1 << 16, leaveOpen: true);
+            WriteTo(writer, baseline);
+        });
+    }
+
+    private static void WriteTo(TextWriter text, PerExampleBaseline baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        text.Write($"# Per-example {baseline.Metric} behind {baseline.Task}.verified.json (the summary). The gate pairs each example of a run with its row.\n");
+        text.Write($"schemaVersion\t{baseline.SchemaVersion.ToString(CultureInfo.InvariantCulture)}\n");
+        text.Write($"family\t{baseline.Family}\n");
+        text.Write($"task\t{baseline.Task}\n");
+        text.Write($"metric\t{baseline.Metric}\n");
+        text.Write($"taskDataSha256\t{baseline.TaskDataSha256}\n");
+        text.Write($"decimals\t{baseline.Decimals.ToString(CultureInfo.InvariantCulture)}\n");
+        text.Write("index");
+        foreach (var checkpoint in baseline.Checkpoints) text.Write('\t' + checkpoint);
+        text.Write('\n');
+        var format = baseline.Decimals == 0 ? "0" : "0." + new string('#', baseline.Decimals);
+        for (var i = 0; i < baseline.Indices.Count; i++)
+        {
+            text.Write(baseline.Indices[i].ToString(CultureInfo.InvariantCulture));
+            foreach (var column in baseline.Values)
+            {
+                text.Write('\t');
+                text.Write(PerExampleBaseline.Round(column[i], baseline.Decimals).ToString(format, CultureInfo.InvariantCulture));
+            }
+            text.Write('\n');
+        }
+    }
 
     /// <summary>Reads a sidecar that must belong to <paramref name="family"/> and <paramref name="task"/>.</summary>
     /// <exception cref="BenchmarkInputException">The file is missing, too large, malformed, of an unknown schema version, or belongs to another family or task.</exception>
