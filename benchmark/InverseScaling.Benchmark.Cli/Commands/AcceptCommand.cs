@@ -1,7 +1,6 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
-using InverseScaling.Benchmark.Diagnostics;
-using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Cli.Options;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 
@@ -10,47 +9,36 @@ internal static class AcceptCommand
 {
     public static Command Create()
     {
-        var family = new Option<string?>("--family", "-f") { Description = "Family name, or its family.json. Default: the reference family." };
+        var family = new FamilyOption("Family name, or its family.json. Default: the reference family.");
         var task = new Option<string[]>("--task") { Description = "Task(s) whose received result to accept.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Accept every received result of the family." };
-        var baselines = new Option<string?>("--baselines") { Description = "Baselines folder. Default: baselines/ of the checkout." };
+        var gate = new GateOptions("accept");
 
         var command = new Command("accept", "Accept received results as the new baselines (the one step after a deliberate change).")
         {
-            family, task, all, baselines,
+            family.Option, task, all, gate.Baselines,
         };
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
-            var store = new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines);
-            var familyName = FamilyName(parse.GetValue(family) ?? layout.ReferenceFamily);
+            var errors = new OptionErrors();
+            var familyName = family.BindName(parse, layout, errors);
             var tasks = parse.GetValue(task) ?? [];
+            foreach (var name in tasks.Where(t => !Baseline.IsValidName(t)))
+                errors.Add(task.Name, name, "not a task name", "give the name of a task folder (letters, digits, '.', '_' and '-')");
             if (tasks.Length == 0 && !parse.GetValue(all))
-            {
-                CommandErrors.WriteError(parse, "name the task(s) to accept with --task, or accept every received result with --all");
-                return CommandErrors.InputError;
-            }
+                errors.Add("name the task(s) to accept with --task, or accept every received result with --all");
+            var store = gate.Bind(parse, layout, errors).Baselines;
+            errors.ThrowIfAny();
+
             var accepted = parse.GetValue(all)
                 ? store.AcceptAll(familyName).Select(k => k.Task).ToList()
-                : tasks.Select(t => { store.Accept(familyName, t); return t; }).ToList();
-            if (accepted.Count == 0) parse.InvocationConfiguration.Output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName)}");
-            foreach (var name in accepted) parse.InvocationConfiguration.Output.WriteLine($"accepted {store.VerifiedPath(familyName, name)}");
-            return 0;
+                : tasks.Select(t => { store.Accept(familyName!, t); return t; }).ToList();
+            var output = parse.InvocationConfiguration.Output;
+            if (accepted.Count == 0) output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName!)}");
+            foreach (var name in accepted) output.WriteLine($"accepted {store.VerifiedPath(familyName!, name)}");
+            return CommandErrors.Passed;
         }));
         return command;
-    }
-
-    /// <summary>A family's name: the argument itself, or the name inside the family.json it points to.</summary>
-    private static string FamilyName(string value)
-    {
-        if (!value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(value)) return value;
-        try
-        {
-            return FamilyLoader.Load(value, verifyHashes: false).Name;
-        }
-        catch (FileNotFoundException)
-        {
-            throw new BenchmarkInputException(value, "no such family manifest", "pass the family's name or the path of its family.json", field: "--family");
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Caching;
+using InverseScaling.Benchmark.Cli.Options;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 
@@ -20,13 +21,24 @@ internal sealed class CacheOptions
 
     public void AddTo(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Folder);
         command.Options.Add(Off);
+    }
+
+    /// <summary>The cache to use, or null when it is off; an empty <c>--cache</c> is an error.</summary>
+    public ResultCache? Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.NotEmpty(Folder.Name, parse.GetValue(Folder), "give a folder, or --no-cache to turn the cache off") is null && parse.GetValue(Folder) is not null) return null;
+        return Resolve(parse, layout);
     }
 
     /// <summary>The cache to use, or null when it is off.</summary>
     public ResultCache? Resolve(ParseResult parse, SuiteLayout layout)
     {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(layout);
         if (parse.GetValue(Off)) return null;
         if (parse.GetValue(Folder) is { } folder) return new ResultCache(folder);
         return Environment.GetEnvironmentVariable(EnvironmentVariable) switch

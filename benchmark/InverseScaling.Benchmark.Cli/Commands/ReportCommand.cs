@@ -1,6 +1,7 @@
 using System.CommandLine;
-using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Cli.Options;
 using InverseScaling.Benchmark.Cli.Reports;
+using InverseScaling.Benchmark.Runs;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 
@@ -16,34 +17,33 @@ internal static class ReportCommand
             Description = "Output folders of runs (summary.json + examples/); each family gets its own line on every plot.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var output = new Option<string?>("--out", "-o") { Description = "Folder for report.html, report.md and plots/. Default: report/ inside the first run folder." };
-        var baselines = new Option<string?>("--baselines") { Description = "Baselines folder the verdicts are computed against. Default: baselines/ of the checkout." };
-        var slopeTolerance = new Option<double?>("--slope-tolerance") { Description = $"As for run: the smallest slope change the gate flags. Default {GateTolerances.DefaultMinimumSlope}." };
-        var checkpointTolerance = new Option<double?>("--checkpoint-tolerance") { Description = $"As for run: a checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}." };
+        var output = new OutOption("Folder for report.html, report.md and plots/. Default: report/ inside the first run folder.");
+        var gate = new GateOptions("report");
 
-        var command = new Command("report", "Write report.html (self-contained) and report.md with plots from run output folders.")
-        {
-            runs, output, baselines, slopeTolerance, checkpointTolerance,
-        };
+        var command = new Command("report", "Write report.html (self-contained) and report.md with plots from run output folders.") { runs, output.Option };
+        foreach (var option in gate.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
             var layout = SuiteLayout.Find();
+            var errors = new OptionErrors();
             var folders = parse.GetValue(runs)!;
-            var files = Make(folders, parse.GetValue(output) ?? Path.Combine(folders[0], DefaultFolderName),
-                new BaselineStore(parse.GetValue(baselines) ?? layout.Baselines),
-                GateTolerances.FromEnvironment().With(parse.GetValue(slopeTolerance), parse.GetValue(checkpointTolerance)), layout, cancellationToken);
+            foreach (var folder in folders) errors.NotEmpty(runs.Name, folder, "give the --out folder of each run");
+            var directory = output.Bind(parse, errors);
+            var settings = gate.Bind(parse, layout, errors);
+            errors.ThrowIfAny();
+
+            var files = Make(folders, directory ?? Path.Combine(folders[0], DefaultFolderName), settings, layout, cancellationToken);
             parse.InvocationConfiguration.Output.WriteLine($"Report: {files.Html}");
             parse.InvocationConfiguration.Output.WriteLine($"        {files.Markdown}");
-            return 0;
-        })));
+            return CommandErrors.Passed;
+        }), cancellationToken));
         return command;
     }
 
     /// <summary>Reads the run folders and writes the report into <paramref name="directory"/>.</summary>
-    public static ReportFiles Make(IReadOnlyList<string> folders, string directory, BaselineStore baselines, GateTolerances tolerances,
-        SuiteLayout layout, CancellationToken cancellationToken)
+    public static ReportFiles Make(IReadOnlyList<string> folders, string directory, GateSettings gate, SuiteLayout layout, CancellationToken cancellationToken)
     {
-        var report = ScalingReport.Build(folders.Select(RunOutput.Load).ToList(), baselines, layout.Tasks, tolerances, cancellationToken);
+        var report = ScalingReport.Build(folders.Select(FinishedRun.Load).ToList(), gate.Baselines, layout.Tasks, gate.Rule, cancellationToken);
         return ReportWriter.Write(report, Path.GetFullPath(directory));
     }
 }

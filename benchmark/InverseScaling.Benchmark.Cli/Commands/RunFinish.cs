@@ -1,44 +1,33 @@
-using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Console;
-using InverseScaling.Benchmark.Cli.Reports;
-using InverseScaling.Benchmark.Evaluation;
-using InverseScaling.Benchmark.Families;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 
 namespace InverseScaling.Benchmark.Cli.Commands;
 
 /// <summary>
-/// What <c>run</c> and <c>merge</c> do with a finished result: write <c>summary.json</c> and the gate results, check every task
-/// against its baseline, print the table and what failed, write the report when asked, and choose the exit code.
+/// What <c>run</c> and <c>merge</c> show of a gated result (<see cref="GateRun.Complete"/>): the table, the encoding line,
+/// where the results are, the report when asked, what failed; and the exit code.
 /// </summary>
 internal static class RunFinish
 {
-    public static int Complete(FamilyRunResult run, Family family, EvaluationOptions options, string outDirectory, BaselineStore store,
-        GateTolerances tolerances, bool report, bool gate, SuiteLayout layout, TextWriter console, CancellationToken cancellationToken)
+    public static int Complete(GateRunResult result, GateRun gate, bool gating, bool report, SuiteLayout layout, CliConsole console, CancellationToken cancellationToken)
     {
-        ResultFiles.WriteSummary(outDirectory, run);
-        var verdicts = run.Tasks.ToDictionary(t => t.Name, t =>
-        {
-            var result = RunBaselines.ToBaseline(t, family, options);
-            GateResultFiles.Write(outDirectory, result);
-            return BaselineGate.Check(store, result, tolerances);
-        });
-        ResultTable.Write(run, verdicts);
-        ResultTable.WriteEncoding(run);
+        var folder = gate.Output ?? throw new InvalidOperationException("a finished run has an output folder");
+        ResultTable.Write(console.Ansi, result.Run, result.Verdicts);
+        ResultTable.WriteEncoding(console.Output, result.Run);
         using (var self = System.Diagnostics.Process.GetCurrentProcess())
         {
-            console.WriteLine($"Results: {Path.GetFullPath(outDirectory)} (peak memory {self.PeakWorkingSet64 >> 20} MiB)");
+            console.Output.WriteLine($"Results: {folder.Directory} (peak memory {self.PeakWorkingSet64 >> 20} MiB)");
         }
         if (report)
         {
-            var files = ReportCommand.Make([outDirectory], Path.Combine(outDirectory, ReportCommand.DefaultFolderName), store, tolerances, layout, cancellationToken);
-            console.WriteLine($"Report:  {files.Html}");
+            var files = ReportCommand.Make([folder.Directory], Path.Combine(folder.Directory, ReportCommand.DefaultFolderName), gate.Settings, layout, cancellationToken);
+            console.Output.WriteLine($"Report:  {files.Html}");
         }
-        foreach (var verdict in verdicts.Values.Where(v => !v.Passed))
+        foreach (var verdict in result.Failures)
         {
-            console.WriteLine();
-            console.WriteLine(verdict.Message);
+            console.Output.WriteLine();
+            console.Output.WriteLine(verdict.Message);
         }
-        return gate && verdicts.Values.Any(v => !v.Passed) ? CommandErrors.GateFailed : 0;
+        return gating && !result.Passed ? CommandErrors.GateFailed : CommandErrors.Passed;
     }
 }

@@ -9,8 +9,10 @@ namespace InverseScaling.Benchmark.Cli.Console;
 /// <summary>The run's summary table: per task, the primary metric on each checkpoint, the slope with its interval, the trend and the gate's verdict.</summary>
 internal static class ResultTable
 {
-    public static void Write(FamilyRunResult run, IReadOnlyDictionary<string, GateVerdict> verdicts)
+    public static void Write(IAnsiConsole console, FamilyRunResult run, IReadOnlyDictionary<string, GateVerdict> verdicts)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(run);
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(run.Family)}[/] · slope per decade of {Markup.Escape(run.Settings.SizeMeasure)}");
         table.AddColumn("Task");
         table.AddColumn("Metric");
@@ -32,18 +34,18 @@ internal static class ResultTable
             row.Add(verdicts.TryGetValue(task.Name, out var verdict) ? VerdictMarkup(verdict.Outcome) : "–");
             table.AddRow(row.ToArray());
         }
-        // Redirected output (CI logs, files) has no terminal width; Spectre would squeeze the table to 80 columns.
-        if (System.Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     /// <summary>What the tokenizer did to the run's requests, summed over tasks and checkpoints.</summary>
-    public static void WriteEncoding(FamilyRunResult run)
+    public static void WriteEncoding(TextWriter output, FamilyRunResult run)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(run);
         var total = run.Tasks
             .SelectMany(t => t.Task.Checkpoints.Concat(t.Control?.Checkpoints ?? []))
             .Aggregate(EncodingStats.Empty, (sum, c) => sum.Add(c.Encoding));
-        System.Console.WriteLine(
+        output.WriteLine(
             $"Encoding: {total.Requests} requests; {total.BoundaryDiffers} would split differently if context and continuation were encoded jointly; " +
             $"{total.Truncated} cut from the left to fit the context; {total.ClassesWithoutLeadingSpace} continuations without a leading space.");
     }

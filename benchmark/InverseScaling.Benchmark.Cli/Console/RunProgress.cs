@@ -10,10 +10,13 @@ namespace InverseScaling.Benchmark.Cli.Console;
 /// </summary>
 internal abstract class RunProgress
 {
-    public static RunProgress Create(bool quiet) =>
-        quiet ? new Silent()
-        : System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? new PlainLines()
-        : new Bars();
+    public static RunProgress Create(bool quiet, CliConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        return quiet ? new Silent()
+            : console.IsTerminal && console.Ansi.Profile.Capabilities.Interactive ? new Bars(console.Ansi)
+            : new PlainLines(console.Output);
+    }
 
     public abstract T Run<T>(Func<IEvaluationObserver, T> evaluate);
 
@@ -27,7 +30,7 @@ internal abstract class RunProgress
     /// of the checkpoint in hand (its model load included): larger checkpoints come later and run slower, so a rate
     /// averaged over the smaller ones would promise far too little time.
     /// </summary>
-    private sealed class PlainLines : RunProgress, IEvaluationObserver
+    private sealed class PlainLines(TextWriter output) : RunProgress, IEvaluationObserver
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastLine, _lastDone, _checkpointStart;
@@ -39,7 +42,7 @@ internal abstract class RunProgress
         public void Planned(IReadOnlyList<PlannedUnit> units)
         {
             _total = units.Sum(u => u.Examples);
-            System.Console.WriteLine($"Scoring {units.Count(u => !u.Control)} (checkpoint, task) pairs on {units.Select(u => u.Checkpoint).Distinct().Count()} checkpoints: {_total} examples.");
+            output.WriteLine($"Scoring {units.Count(u => !u.Control)} (checkpoint, task) pairs on {units.Select(u => u.Checkpoint).Distinct().Count()} checkpoints: {_total} examples.");
         }
 
         public void Progress(PlannedUnit unit, int scored)
@@ -49,7 +52,7 @@ internal abstract class RunProgress
             // A finished unit gets its own "done" line right after.
             if (scored >= unit.Examples || _clock.Elapsed - _lastLine < TimeSpan.FromSeconds(10)) return;
             _lastLine = _clock.Elapsed;
-            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left at that rate");
+            output.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: {scored}/{unit.Examples} · {Rate()} · {Remaining()} left at that rate");
         }
 
         public void Completed(PlannedUnit unit, CheckpointTaskResult result)
@@ -59,14 +62,14 @@ internal abstract class RunProgress
             _checkpointDone += unit.Examples;
             _inUnit = 0;
             _lastDone = _clock.Elapsed;
-            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left at that rate)");
+            output.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: done ({_done}/{_total} examples, {Rate()}, {Remaining()} left at that rate)");
         }
 
         public void Resumed(PlannedUnit unit, CheckpointTaskResult result)
         {
             _total -= unit.Examples;
             _lastDone = _clock.Elapsed;
-            System.Console.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: kept from an earlier run");
+            output.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {unit.Label}: kept from an earlier run");
         }
 
         /// <summary>A unit of a new checkpoint starts that checkpoint's clock where the last unit ended.</summary>
@@ -91,13 +94,13 @@ internal abstract class RunProgress
     }
 
     /// <summary>Spectre progress bars: one per checkpoint, with the task in hand, rate and time left.</summary>
-    private sealed class Bars : RunProgress
+    private sealed class Bars(IAnsiConsole console) : RunProgress
     {
         public override T Run<T>(Func<IEvaluationObserver, T> evaluate)
         {
             T result = default!;
             var label = new LabelColumn();
-            AnsiConsole.Progress()
+            console.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
                 .Columns(label, new ProgressBarColumn(), new PercentageColumn(),

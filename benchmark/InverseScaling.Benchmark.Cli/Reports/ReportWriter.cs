@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using InverseScaling.Benchmark.Baselines;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.IO;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using InverseScaling.Benchmark.Metrics;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using ScottPlot;
 using SkiaSharp;

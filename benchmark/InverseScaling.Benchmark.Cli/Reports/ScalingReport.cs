@@ -1,15 +1,15 @@
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
-using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Cli.Reports;
 
 /// <summary>One task on one run: the primary metric's fit, the control set's, and the gate's verdict (null when the run left no gate result).</summary>
-internal sealed record TaskRow(int RunIndex, RunOutput Run, string Label, TaskSummary Task, ScalingFit Fit, ScalingFit? ControlFit, GateVerdict? Verdict);
+internal sealed record TaskRow(int RunIndex, FinishedRun Run, string Label, TaskSummary Task, ScalingFit Fit, ScalingFit? ControlFit, GateVerdict? Verdict);
 
 /// <summary>A classification example the smallest checkpoint gets right and the largest gets wrong.</summary>
 /// <param name="Example">The task's row; null when the task data is not at hand or changed since the run.</param>
@@ -23,7 +23,7 @@ internal sealed record TaskFlips(string Label, string Task, string Smallest, str
 /// <summary>Everything a report shows, gathered from one or more run folders; writers turn it into HTML, Markdown and plots.</summary>
 /// <param name="Labels">Each run's name on plots and in tables: its family, with the folder's name where two runs share a family.</param>
 internal sealed record ScalingReport(
-    IReadOnlyList<RunOutput> Runs,
+    IReadOnlyList<FinishedRun> Runs,
     IReadOnlyList<string> Labels,
     string SizeMeasure,
     IReadOnlyList<string> Tasks,
@@ -38,14 +38,17 @@ internal sealed record ScalingReport(
     /// <summary>Reads the runs, compares each task with <paramref name="baselines"/>, and finds the flipped examples.</summary>
     /// <param name="tasksDirectory">Where the task data lives, for the flipped examples' prompts.</param>
     /// <exception cref="BenchmarkInputException">A folder is not a run's output, or the runs use different size measures.</exception>
-    /// <param name="tolerances">The gate's tolerances; the defaults when null.</param>
-    public static ScalingReport Build(IReadOnlyList<RunOutput> runs, BaselineStore baselines, string tasksDirectory,
-        GateTolerances? tolerances = null, CancellationToken cancellationToken = default)
+    /// <param name="rule">The gate's rule; the tolerance rule with the default tolerances when null.</param>
+    public static ScalingReport Build(IReadOnlyList<FinishedRun> runs, BaselineStore baselines, string tasksDirectory,
+        IGateComparer? rule = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(baselines);
         if (runs.Count == 0) throw new ArgumentException("a report needs at least one run", nameof(runs));
+        rule ??= new ToleranceGateComparer(GateTolerances.Default);
         var measure = runs[0].Summary.Settings.SizeMeasure;
         if (runs.FirstOrDefault(r => r.Summary.Settings.SizeMeasure != measure) is { } other)
-            throw new BenchmarkInputException(Path.Combine(other.Directory, ResultFiles.SummaryFileName),
+            throw new BenchmarkInputException(other.Folder.SummaryPath,
                 $"its size measure is {other.Summary.Settings.SizeMeasure}, the first run's is {measure}; one plot cannot put both on its x axis",
                 "report runs made with the same --size-measure together", field: "settings.sizeMeasure");
 
@@ -67,7 +70,7 @@ internal sealed record ScalingReport(
                 var fit = summary.Fits[summary.PrimaryMetric];
                 var control = summary.ControlFits?.GetValueOrDefault(summary.PrimaryMetric);
                 var verdict = run.ReadGateResult(task) is { } current
-                    ? BaselineGate.Compare(baselines.TryReadVerified(current.Family, task), current, tolerances)
+                    ? rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, task), current, Result: null))
                     : null;
                 rows.Add(new TaskRow(i, run, label, summary, fit, control, verdict));
                 if (FlipFinder.Find(run, label, summary, catalog.GetValueOrDefault(task), cancellationToken) is { } found) flips.Add(found);
@@ -76,7 +79,7 @@ internal sealed record ScalingReport(
         return new ScalingReport(runs, labels, measure, tasks, rows, flips);
     }
 
-    private static List<string> LabelsOf(IReadOnlyList<RunOutput> runs) => runs
+    private static List<string> LabelsOf(IReadOnlyList<FinishedRun> runs) => runs
         .Select(r => runs.Count(o => o.Summary.Family == r.Summary.Family) > 1 ? $"{r.Summary.Family} ({r.Name})" : r.Summary.Family)
         .ToList();
 }
@@ -84,13 +87,13 @@ internal sealed record ScalingReport(
 /// <summary>Finds the examples that flip from right on the smallest checkpoint to wrong on the largest.</summary>
 internal static class FlipFinder
 {
-    public static TaskFlips? Find(RunOutput run, string label, TaskSummary summary, BenchmarkTask? task, CancellationToken cancellationToken)
+    public static TaskFlips? Find(FinishedRun run, string label, TaskSummary summary, BenchmarkTask? task, CancellationToken cancellationToken)
     {
         if (summary.Format != TaskFormat.Classification.ToName() || summary.Checkpoints.Count < 2) return null;
         var bySize = summary.Checkpoints.OrderBy(c => c.Size).ToList();
         var (smallest, largest) = (bySize[0].Checkpoint, bySize[^1].Checkpoint);
-        if (run.ReadExamples(summary.Task, smallest, control: false) is not { } small
-            || run.ReadExamples(summary.Task, largest, control: false) is not { } large)
+        if (run.ReadExamples(summary.Task, smallest, control: false, cancellationToken) is not { } small
+            || run.ReadExamples(summary.Task, largest, control: false, cancellationToken) is not { } large)
             return new TaskFlips(label, summary.Task, smallest, largest, 0, 0, [], "the per-example files are missing from the run folder");
 
         var largeByIndex = large.ToDictionary(s => s.Index);

@@ -128,9 +128,6 @@ public sealed record BaselineFit(
 
     public static BaselineFit From(ScalingFit fit) =>
         new(fit.Slope, fit.Intercept, fit.SlopeLow, fit.SlopeHigh, fit.RSquared, fit.Points, fit.Trend, fit.Chance);
-
-    public ScalingFit ToScalingFit(string metric) =>
-        new(metric, Slope, Intercept, SlopeLow, SlopeHigh, RSquared, Points, Trend, Chance);
 }
 
 /// <summary>What produced a baseline, so that a changed input can be told from a changed model.</summary>

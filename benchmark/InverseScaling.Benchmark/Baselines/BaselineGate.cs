@@ -68,18 +68,6 @@ public sealed record GateVerdict(
 /// </summary>
 public static class BaselineGate
 {
-    /// <summary>Reads the verified baseline, compares, and writes the received file (or removes a stale one on a pass).</summary>
-    /// <exception cref="Diagnostics.BenchmarkInputException">The verified file is corrupt, of an unknown schema version, or misplaced.</exception>
-    public static GateVerdict Check(BaselineStore store, Baseline current, GateTolerances? tolerances = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(current);
-        var verdict = Compare(store.TryReadVerified(current.Family, current.Task), current, tolerances);
-        if (verdict.WritesReceived) store.WriteReceived(current);
-        else store.DeleteReceived(current.Family, current.Task);
-        return verdict;
-    }
-
     /// <summary>Compares <paramref name="current"/> with <paramref name="baseline"/> (null: there is none yet). Writes nothing.</summary>
     public static GateVerdict Compare(Baseline? baseline, Baseline current, GateTolerances? tolerances = null)
     {

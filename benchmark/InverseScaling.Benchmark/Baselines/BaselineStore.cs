@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Scaling;
@@ -22,7 +21,7 @@ public sealed class BaselineStore(string root)
     public const string VerifiedSuffix = ".verified.json";
     public const string ReceivedSuffix = ".received.json";
 
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private const string RestoreFix = "restore it from git (git checkout -- <file>), or delete it, run the benchmark and accept the result";
 
     /// <summary>The folder that holds one sub-folder per family.</summary>
     public string Root { get; } = Path.GetFullPath(root);
@@ -46,24 +45,12 @@ public sealed class BaselineStore(string root)
         return File.Exists(path) ? ReadFile(path, family, task) : null;
     }
 
-    /// <summary>Writes a run's result to <c>&lt;task&gt;.received.json</c> and returns the path.</summary>
+    /// <summary>Writes a run's result to <c>&lt;task&gt;.received.json</c> (atomically and flushed: never half a baseline) and returns the path.</summary>
     public string WriteReceived(Baseline result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var path = ReceivedPath(result.Family, result.Task);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Whole or not at all: written beside the file, then renamed over it, so a killed run never leaves half a baseline.
-        // The temporary name is IO.AtomicFile's, so that its DeleteAbandoned clears what a killed writer left.
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, Serialize(result), Utf8);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(path, Serialize(result));
         return path;
     }
 
@@ -118,7 +105,8 @@ public sealed class BaselineStore(string root)
 
     /// <summary>Reads a baseline file that must belong to <paramref name="family"/> and <paramref name="task"/>.</summary>
     /// <exception cref="BenchmarkInputException">The file is corrupt, of an unknown schema version, or belongs to another family or task.</exception>
-    public static Baseline ReadFile(string path, string family, string task) => Parse(File.ReadAllText(path, Utf8), path, family, task);
+    public static Baseline ReadFile(string path, string family, string task) =>
+        Parse(InputFile.ReadAllText(path, InputLimits.BaselineBytes, "the baseline", RestoreFix), path, family, task);
 
     /// <summary>Parses a baseline's text; <paramref name="path"/> is named in errors.</summary>
     /// <exception cref="BenchmarkInputException">The text is corrupt, of an unknown schema version, or belongs to another family or task.</exception>
@@ -127,7 +115,7 @@ public sealed class BaselineStore(string root)
         int version;
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw Corrupt(path, $"the top level is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object", line: 1, field: null);
             if (!document.RootElement.TryGetProperty("schemaVersion", out var element)
@@ -216,21 +204,9 @@ public sealed class BaselineStore(string root)
     private static BenchmarkInputException Missing(string path, string field) =>
         new(path, $"it has no {field}", "restore the file from git, or run the benchmark and accept its result", field: field);
 
-    private static BenchmarkInputException Corrupt(string path, JsonException e)
-    {
-        // JsonException messages end with " Path: … | LineNumber: … | BytePositionInLine: …."; the line and field are reported on their own.
-        var reason = e.Message;
-        var cut = reason.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut < 0) cut = reason.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        if (cut >= 0) reason = reason[..cut];
-        // The deserializer names the enclosing .NET type, not the field's; the field is reported beside it.
-        if (reason.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)) reason = "the value has the wrong type";
-        var field = e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
-        return Corrupt(path, reason.TrimEnd('.'), e.LineNumber + 1, field, e);
-    }
+    private static BenchmarkInputException Corrupt(string path, JsonException e) =>
+        Corrupt(path, JsonInput.Reason(e), JsonInput.Line(e), JsonInput.Field(e), e);
 
-    private static BenchmarkInputException Corrupt(string path, string reason, long? line, string? field, Exception? inner = null) =>
-        new(path, $"it is not a readable baseline: {reason}",
-            "restore it from git (git checkout -- <file>), or delete it, run the benchmark and accept the result",
-            line is { } l ? (int)l : null, field, inner);
+    private static BenchmarkInputException Corrupt(string path, string reason, int? line, string? field, Exception? inner = null) =>
+        new(path, $"it is not a readable baseline: {reason}", RestoreFix, line, field, inner);
 }

@@ -108,6 +108,15 @@ public static class FamilyEvaluator
         return new TaskSetResult(checkpoints, fits);
     }
 
+    /// <summary>The examples a unit scores: the task's data or control set, with the run's few-shot demonstrations and limit.</summary>
+    internal static IEnumerable<TaskExample> Examples(BenchmarkTask task, bool control, EvaluationOptions options, CancellationToken cancellationToken)
+    {
+        var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
+        // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
+        if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
+        return options.Limit is { } limit ? examples.Take(limit) : examples;
+    }
+
     private static List<(Checkpoint Checkpoint, IReadOnlyList<PlannedUnit> Units)> Plan(Family family, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options)
     {
         var counts = new Dictionary<(string, bool), int>();
@@ -121,9 +130,9 @@ public static class FamilyEvaluator
     }
 
     /// <summary>Non-empty lines (jsonl) or data rows (csv): an estimate for progress, not a validation. Streams bytes, so a huge line costs no memory.</summary>
-    private static int CountLines(string path, int? limit)
+    internal static int CountLines(string path, int? limit)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var stream = InputFile.OpenRead(path, InputLimits.TaskFileBytes, "the task data file", "give the path of the task's data file");
         var buffer = new byte[1 << 16];
         int count = 0, read;
         var lineHasText = false;
@@ -165,11 +174,7 @@ public static class FamilyEvaluator
             }
 
             _runner ??= CheckpointRunner.Create(family, checkpoint, options);
-            var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
-            // Few-shot demonstrations are drawn from the whole file, so it is read before the limit applies.
-            if (options.Shots > 0) examples = FewShot.Build(examples.ToList(), options.Shots, options.ShotSeed);
-            if (options.Limit is { } limit) examples = examples.Take(limit);
-            var result = _runner.Score(task.Format, examples, scored => observer.Progress(unit, scored), cancellationToken);
+            var result = _runner.Score(task.Format, Examples(task, control, options, cancellationToken), scored => observer.Progress(unit, scored), cancellationToken);
             if (key is not null) store!.Save(key, result);
             observer.Completed(unit, result);
             return result;

@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>
 /// Keeps each scored (checkpoint, task set) unit, so that a run interrupted at any point and started again loads the units
-/// it finished instead of scoring them again. <c>Reports/UnitResultFiles</c> keeps them in the run's output folder.
+/// it finished instead of scoring them again. <c>Runs/UnitResultFiles</c> keeps them in the run's output folder.
 /// </summary>
 public interface IUnitResultStore
 {

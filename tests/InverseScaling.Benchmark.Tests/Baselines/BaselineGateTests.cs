@@ -1,6 +1,7 @@
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using static InverseScaling.Benchmark.Tests.Baselines.BaselineSamples;
 
@@ -215,7 +216,7 @@ public sealed class BaselineGateTests
     {
         var current = Stored();
 
-        var verdict = BaselineGate.Check(_store, current);
+        var verdict = GateRun.Check(new GateSettings(_store), current);
 
         Assert.Equal(GateOutcome.NoBaseline, verdict.Outcome);
         Assert.False(verdict.Passed);
@@ -232,10 +233,10 @@ public sealed class BaselineGateTests
     {
         var stored = Stored();
         var regressed = Accuracy([0.81, 0.75, 0.62], -0.07, -0.085, -0.055);
-        BaselineGate.Check(_store, stored);
+        GateRun.Check(new GateSettings(_store), stored);
         _store.Accept(FamilyName, TaskName);
 
-        var failed = BaselineGate.Check(_store, regressed);
+        var failed = GateRun.Check(new GateSettings(_store), regressed);
         Assert.Equal(GateOutcome.Regressed, failed.Outcome);
         Assert.Equal(BaselineStore.Serialize(stored), File.ReadAllText(_store.VerifiedPath(FamilyName, TaskName)));
         Assert.Equal(BaselineStore.Serialize(regressed), File.ReadAllText(_store.ReceivedPath(FamilyName, TaskName)));
@@ -245,7 +246,7 @@ public sealed class BaselineGateTests
         Assert.Equal(BaselineStore.Serialize(regressed), File.ReadAllText(verified));
         Assert.False(File.Exists(_store.ReceivedPath(FamilyName, TaskName)));
 
-        var again = BaselineGate.Check(_store, regressed);
+        var again = GateRun.Check(new GateSettings(_store), regressed);
         Assert.Equal(GateOutcome.Pass, again.Outcome);
         Assert.False(File.Exists(_store.ReceivedPath(FamilyName, TaskName)));
     }
@@ -253,12 +254,12 @@ public sealed class BaselineGateTests
     [Fact]
     public void A_pass_removes_a_stale_received_file()
     {
-        BaselineGate.Check(_store, Stored());
+        GateRun.Check(new GateSettings(_store), Stored());
         _store.Accept(FamilyName, TaskName);
-        BaselineGate.Check(_store, Accuracy([0.81, 0.75, 0.62], -0.07, -0.085, -0.055));
+        GateRun.Check(new GateSettings(_store), Accuracy([0.81, 0.75, 0.62], -0.07, -0.085, -0.055));
         Assert.True(File.Exists(_store.ReceivedPath(FamilyName, TaskName)));
 
-        var verdict = BaselineGate.Check(_store, Stored());
+        var verdict = GateRun.Check(new GateSettings(_store), Stored());
 
         Assert.Equal(GateOutcome.Pass, verdict.Outcome);
         Assert.False(File.Exists(_store.ReceivedPath(FamilyName, TaskName)));

@@ -4,90 +4,83 @@ using System.Text;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
-using InverseScaling.Benchmark.IO;
 
 [assembly: AssemblyFixture(typeof(InverseScaling.Benchmark.Tests.Gate.GateFixture))]
 
 namespace InverseScaling.Benchmark.Tests.Gate;
 
 /// <summary>
-/// Shared by every gate test: the family under test, one loaded model per checkpoint file, and each
-/// (checkpoint file, task) result scored once — a family that reuses a checkpoint file reuses its scores.
-/// On disposal writes <c>TestResults/gate/summary.md</c>, the table CI puts on the run's summary page.
+/// Shared by every gate test: the family under test, scored one task at a time by a <see cref="TaskEvaluator"/> (one
+/// model per checkpoint file, each (model, task) scored once), and gated by a <see cref="GateRun"/> against the baselines.
+/// The assembly's fixture also writes <c>TestResults/gate/summary.md</c> on disposal, the table CI puts on the run's summary page.
 /// </summary>
 public sealed class GateFixture : IDisposable
 {
-    private readonly Lazy<Family> _family = new(() => FamilyLoader.Load(GateFamily.ManifestPath));
-    private readonly ConcurrentDictionary<string, CheckpointRunner> _runners = new();
-    private readonly ConcurrentDictionary<(string Onnx, string Task), CheckpointTaskResult> _scores = new();
-    private readonly ConcurrentDictionary<string, (TaskResult Result, GateVerdict Verdict)> _verdicts = new();
-    private readonly Lock _scoring = new();
+    private readonly Lazy<Family> _family;
+    private readonly Lazy<GateRun> _gate;
+    private readonly ConcurrentDictionary<string, TaskVerdict> _verdicts = new();
+    private readonly string? _summaryPath;
+
+    /// <summary>The family under test (<see cref="GateFamily"/>) against the checkout's baselines.</summary>
+    public GateFixture()
+        : this(GateFamily.ManifestPath, TestPaths.Baselines, Path.Combine(TestPaths.RepositoryRoot, "TestResults", "gate", "summary.md"))
+    {
+    }
+
+    /// <param name="summaryPath">Where to write the verdicts' table on disposal; null writes none.</param>
+    internal GateFixture(string familyManifest, string baselines, string? summaryPath = null)
+    {
+        _family = new(() => FamilyLoader.Load(familyManifest));
+        Store = new BaselineStore(baselines);
+        _gate = new(() => new GateRun(Family, Options, new GateSettings(Store) { Tolerances = Tolerances }));
+        Evaluator = new TaskEvaluator(Options);
+        _summaryPath = summaryPath;
+    }
 
     public EvaluationOptions Options { get; } = EvaluationOptions.Default with { IncludeControls = false };
 
     public Family Family => _family.Value;
 
-    public BaselineStore Store { get; } = new(TestPaths.Baselines);
+    public BaselineStore Store { get; }
 
     /// <summary>The gate's tolerances: defaults, or INVERSE_SCALING_SLOPE_TOLERANCE / INVERSE_SCALING_CHECKPOINT_TOLERANCE.</summary>
     public GateTolerances Tolerances { get; } = GateTolerances.FromEnvironment();
 
-    /// <summary>Scores <paramref name="task"/> on every checkpoint of <paramref name="family"/> and fits each metric.</summary>
-    public TaskResult Evaluate(Family family, BenchmarkTask task, CancellationToken cancellationToken)
-    {
-        family.RequireScalingPoints(Options.SizeMeasure);
-        var checkpoints = family.Checkpoints.Select(c => Score(family, c, task, cancellationToken)).ToList();
-        return new TaskResult(task.Definition, FileHash.Sha256(task.DataPath),
-            FamilyEvaluator.Fit(task, checkpoints, Options.Scaling, cancellationToken), Control: null);
-    }
+    public TaskEvaluator Evaluator { get; }
 
-    /// <summary>Evaluates the task on the family under test and checks it against the committed baseline.</summary>
+    /// <summary>Scores <paramref name="task"/> on every checkpoint of <paramref name="family"/> and fits each metric.</summary>
+    public TaskResult Evaluate(Family family, BenchmarkTask task, CancellationToken cancellationToken) =>
+        Evaluator.Evaluate(family, task, cancellationToken);
+
+    /// <summary>Evaluates the task on the family under test and checks it against its baseline.</summary>
     public GateVerdict Check(BenchmarkTask task, CancellationToken cancellationToken)
     {
-        var result = Evaluate(Family, task, cancellationToken);
-        var verdict = BaselineGate.Check(Store, RunBaselines.ToBaseline(result, Family, Options), Tolerances);
-        _verdicts[task.Name] = (result, verdict);
-        return verdict;
-    }
-
-    private CheckpointTaskResult Score(Family family, Checkpoint checkpoint, BenchmarkTask task, CancellationToken cancellationToken)
-    {
-        var onnx = checkpoint.Manifest.Files.Onnx.Sha256 ?? FileHash.Sha256(checkpoint.OnnxPath);
-        var size = family.Size(checkpoint, Options.SizeMeasure);
-        lock (_scoring)
-        {
-            var scored = _scores.GetOrAdd((onnx, task.Name), _ =>
-                _runners.GetOrAdd(onnx, _ => CheckpointRunner.Create(family, checkpoint, Options))
-                    .Score(task.Format, task.ReadExamples(cancellationToken), null, cancellationToken));
-            return scored with
-            {
-                Checkpoint = checkpoint.Name,
-                Size = size,
-                Metrics = scored.Metrics with { Checkpoint = checkpoint.Name, Size = size },
-            };
-        }
+        var verdict = _gate.Value.Check(Evaluate(Family, task, cancellationToken));
+        _verdicts[task.Name] = verdict;
+        return verdict.Verdict;
     }
 
     public void Dispose()
     {
-        foreach (var runner in _runners.Values) runner.Dispose();
-        if (_verdicts.IsEmpty) return;
+        Evaluator.Dispose();
+        if (_verdicts.IsEmpty || _summaryPath is null) return;
         var summary = new StringBuilder()
             .AppendLine($"### Inverse-scaling gate: {_family.Value.Name}")
             .AppendLine()
             .AppendLine("| Task | Cause | Metric | Slope per decade [95% CI] | Trend | Baseline slope | Verdict |")
             .AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var (name, (result, verdict)) in _verdicts.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (name, (result, _, verdict)) in _verdicts.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             var fit = result.PrimaryFit;
             var baseline = verdict.Slope?.Baseline is { } b ? Format(b.Slope) : "–";
             summary.AppendLine(CultureInfo.InvariantCulture,
                 $"| {name} | {result.Definition.Cause} | {fit.Metric} | {Format(fit.Slope)} [{Format(fit.SlopeLow)}, {Format(fit.SlopeHigh)}] | {fit.Trend.ToName()} | {baseline} | {verdict.Outcome} |");
         }
-        AtomicFile.WriteAllText(Path.Combine(TestPaths.RepositoryRoot, "TestResults", "gate", "summary.md"), summary.ToString());
+        AtomicFile.WriteAllText(_summaryPath, summary.ToString());
     }
 
     private static string Format(double value) => value.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Formats;
 
@@ -41,7 +42,7 @@ public sealed class GateRegressionTests(GateFixture gate)
             File.Copy(gate.Store.VerifiedPath(family.Name, task.Name), Path.Combine(Directory.CreateDirectory(Path.Combine(store.Root, family.Name)).FullName, task.Name + BaselineStore.VerifiedSuffix));
             var result = gate.Evaluate(worse, task, cancellation);
 
-            var verdict = BaselineGate.Check(store, RunBaselines.ToBaseline(result, worse, gate.Options));
+            var verdict = new GateRun(worse, gate.Options, new GateSettings(store)).Check(result).Verdict;
 
             Assert.Equal(GateOutcome.Regressed, verdict.Outcome);
             var metric = task.Definition.PrimaryMetric;

@@ -307,11 +307,9 @@ public sealed class BadInputCatalogTests
     /// <summary>What a gate theory does (<see cref="GateFixture"/>): load the family and task, score and fit, check the baseline.</summary>
     private static void RunGatePath(BadInputWorkspace workspace, string task)
     {
-        var family = FamilyLoader.Load(workspace.Manifest);
         var benchmarkTask = TaskCatalog.Resolve([task], workspace.Tasks).Single();
-        using var gate = new GateFixture();
-        var result = gate.Evaluate(family, benchmarkTask, TestContext.Current.CancellationToken);
-        BaselineGate.Check(new BaselineStore(workspace.Baselines), RunBaselines.ToBaseline(result, family, gate.Options));
+        using var gate = new GateFixture(workspace.Manifest, workspace.Baselines);
+        gate.Check(benchmarkTask, TestContext.Current.CancellationToken);
     }
 
     private static void AssertOneErrorLine(CliResult result, Expected expected)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using InverseScaling.Benchmark.Randomness;
 using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Tests.Reliability;
@@ -36,7 +37,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output)
         Assert.True(reference.ExitCode == 0, reference.Error);
         output.WriteLine($"uninterrupted run: {fullRun.TotalSeconds:F1} s");
 
-        var random = new Random(6007);
+        var random = new SplitMix64(6007);
         var kills = 0;
         for (var attempt = 0; kills < 6 && attempt < 8; attempt++)
         {
@@ -44,7 +45,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output)
             for (var i = 0; i < 3; i++)
             {
                 var signal = kills % 2 == 0 ? Signal.Kill : Signal.Interrupt;
-                var after = TimeSpan.FromSeconds(random.NextDouble() * fullRun.TotalSeconds);
+                var after = TimeSpan.FromSeconds((random.NextUInt64() >> 11) / (double)(1UL << 53) * fullRun.TotalSeconds);
                 if (!await RunUntilSignalled(Arguments(run), root, signal, after, cancellation)) break;
                 kills++;
                 output.WriteLine($"{run}: {signal} after {after.TotalSeconds:F2} s");

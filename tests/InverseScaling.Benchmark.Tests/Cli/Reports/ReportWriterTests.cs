@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Reports;
+using InverseScaling.Benchmark.Runs;
 using ScottPlot;
 
 namespace InverseScaling.Benchmark.Tests.Cli.Reports;
@@ -9,7 +10,7 @@ public sealed class ReportWriterTests
 {
     private readonly string _root = TestPaths.NewTempDirectory();
 
-    private ScalingReport Build(string run) => ScalingReport.Build([RunOutput.Load(run)],
+    private ScalingReport Build(string run) => ScalingReport.Build([FinishedRun.Load(run)],
         new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"), cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]

@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Metrics;
@@ -12,7 +13,7 @@ public sealed class ScalingReportTests
     private readonly string _root = TestPaths.NewTempDirectory();
 
     private ScalingReport Build(params string[] folders) =>
-        ScalingReport.Build(folders.Select(RunOutput.Load).ToList(), new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"),
+        ScalingReport.Build(folders.Select(FinishedRun.Load).ToList(), new BaselineStore(Path.Combine(_root, "baselines")), Path.Combine(_root, "tasks"),
         cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class ScalingReportTests
         var regressed = SyntheticRun.Write(_root, "worse", "fam", SyntheticRun.Largest);
         var unbaselined = SyntheticRun.Write(_root, "other", "newfam", SyntheticRun.Largest);
         var unchecked_ = SyntheticRun.Write(_root, "nogate", "fam", SyntheticRun.Largest, gate: false);
-        store.WriteReceived(RunOutput.Load(better).ReadGateResult(SyntheticRun.Task)!);
+        store.WriteReceived(FinishedRun.Load(better).ReadGateResult(SyntheticRun.Task)!);
         store.Accept("fam", SyntheticRun.Task);
 
         var report = Build(better, regressed, unbaselined, unchecked_);
@@ -103,7 +104,7 @@ public sealed class ScalingReportTests
     [Fact]
     public void A_folder_without_summary_json_is_not_a_run()
     {
-        var error = Assert.Throws<BenchmarkInputException>(() => RunOutput.Load(_root));
+        var error = Assert.Throws<BenchmarkInputException>(() => FinishedRun.Load(_root));
 
         Assert.Equal(
             $"{Path.Combine(_root, "summary.json")}: the folder has no summary.json. Fix: give the output folder of a finished run (its --out); a run writes summary.json when it ends",
@@ -118,7 +119,7 @@ public sealed class ScalingReportTests
         var path = Path.Combine(run, "examples", "flippy", "c.jsonl");
         File.AppendAllText(path, "{\"index\":4,\"loss\":");
 
-        var error = Assert.Throws<BenchmarkInputException>(() => RunOutput.Load(run).ReadExamples("flippy", "c", control: false));
+        var error = Assert.Throws<BenchmarkInputException>(() => FinishedRun.Load(run).ReadExamples("flippy", "c", control: false, TestContext.Current.CancellationToken));
 
         Assert.Equal(path, error.File);
         Assert.Equal(5, error.Line);

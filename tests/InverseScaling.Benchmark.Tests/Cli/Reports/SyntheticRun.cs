@@ -1,9 +1,8 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Baselines;
-using InverseScaling.Benchmark.Cli.Reports;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Metrics;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.IO;
@@ -72,14 +71,14 @@ internal static class SyntheticRun
     public static string Write(string root, string folder, string family, double[][] largest, bool gate = true,
         string sizeMeasure = SizeMeasures.NonEmbeddingParametersName, int take = 4)
     {
-        var outDirectory = Path.Combine(root, folder);
+        var output = new RunFolder(Path.Combine(root, folder));
         var task = TaskCatalog.Load(Path.Combine(root, "tasks", Task));
         var results = new List<CheckpointTaskResult>();
         foreach (var (name, size) in Checkpoints)
         {
             var logs = name == "c" ? largest : Smallest;
             var scores = logs.Take(take).Select((l, i) => Score(i, l)).ToList();
-            ResultFiles.WriteExamples(outDirectory, Task, name, control: false, scores);
+            ExampleScoreFile.Write(output.ExamplesPath(Task, name, control: false), scores);
             results.Add(new CheckpointTaskResult(name, size, scores,
                 new CheckpointMetrics(name, size, MetricAggregation.Aggregate(TaskFormat.Classification, scores)), EncodingStats.Empty));
         }
@@ -91,9 +90,9 @@ internal static class SyntheticRun
             [new TaskSummary(Task, "classification", "strong-prior", MetricNames.Loss, sha,
                 results.Select(r => new CheckpointMetricsSummary(r.Checkpoint, r.Size, r.Metrics.Metrics, r.Encoding)).ToList(),
                 fit.Fits, null, null)]);
-        AtomicFile.WriteAllText(Path.Combine(outDirectory, ResultFiles.SummaryFileName), JsonSerializer.Serialize(summary, SuiteJson.Indented) + "\n");
-        if (gate) GateResultFiles.Write(outDirectory, GateResult(family, results, fit, sha));
-        return outDirectory;
+        AtomicFile.WriteAllText(output.SummaryPath, JsonSerializer.Serialize(summary, SuiteJson.Indented) + "\n");
+        if (gate) output.WriteGateResult(GateResult(family, results, fit, sha));
+        return output.Directory;
     }
 
     public static Baseline GateResult(string family, IReadOnlyList<CheckpointTaskResult> results, TaskSetResult fit, string sha) =>

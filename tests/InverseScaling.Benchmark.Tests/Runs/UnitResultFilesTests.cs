@@ -2,10 +2,10 @@ using System.Text;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.IO;
 
-namespace InverseScaling.Benchmark.Tests.Reports;
+namespace InverseScaling.Benchmark.Tests.Runs;
 
 public sealed class UnitResultFilesTests
 {
@@ -42,8 +42,8 @@ public sealed class UnitResultFilesTests
             Assert.Equal(e.TotalLogProbability, a.TotalLogProbability);
             Assert.Equal(e.ClassLogProbabilities, a.ClassLogProbabilities);
         }
-        var examples = ResultFiles.ExamplesPath(store.OutDirectory, "neqa", "ckpt-1m", control: false);
-        Assert.Equal(ResultFiles.ExamplesJsonl(Scores), File.ReadAllText(examples));
+        var examples = store.Folder.ExamplesPath("neqa", "ckpt-1m", control: false);
+        Assert.Equal(ExampleScoreFile.Format(Scores), File.ReadAllText(examples));
         Assert.Equal(
             """{"index":2,"loss":7.25,"classLogProbabilities":[-7.25]}""",
             File.ReadAllLines(examples)[2]);
@@ -70,8 +70,8 @@ public sealed class UnitResultFilesTests
     {
         var store = new UnitResultFiles(TestPaths.NewTempDirectory());
         store.Save(Key, Result(Scores));
-        var examples = ResultFiles.ExamplesPath(store.OutDirectory, "neqa", "ckpt-1m", control: false);
-        var state = UnitResultFiles.StatePath(store.OutDirectory, "neqa", "ckpt-1m", control: false);
+        var examples = store.Folder.ExamplesPath("neqa", "ckpt-1m", control: false);
+        var state = store.Folder.UnitStatePath("neqa", "ckpt-1m", control: false);
         var text = File.ReadAllText(examples);
 
         File.WriteAllText(examples, text.Replace("7.25,", "7.5,", StringComparison.Ordinal));

@@ -1,9 +1,9 @@
 using InverseScaling.Benchmark.Diagnostics;
 
-namespace InverseScaling.Benchmark.Cli.Scale;
+namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>Shard <see cref="Index"/> of <see cref="Count"/> (1-based), as <c>--shard k/n</c> writes it.</summary>
-internal readonly record struct ShardSpec(int Index, int Count)
+public readonly record struct ShardSpec(int Index, int Count)
 {
     public const string Option = "--shard";
 

@@ -1,8 +1,8 @@
-namespace InverseScaling.Benchmark.Cli.Scale;
+namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>One (checkpoint, task) pair of a run: the task's data and, when the run scores it, its control set.</summary>
 /// <param name="Cost">Estimated scoring work: bytes of task text read times the checkpoint's parameters.</param>
-internal sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
+public sealed record ShardPair(string Checkpoint, string Task, Int128 Cost);
 
 /// <summary>
 /// Splits a run's (checkpoint, task) pairs into <c>n</c> shards. Pairs are taken checkpoint by checkpoint in the

@@ -1,18 +1,18 @@
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
-using InverseScaling.Benchmark.Reports;
+using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
 
-namespace InverseScaling.Benchmark.Cli.Scale;
+namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>
 /// <c>merge</c>: checks that the shard folders are every shard of one run, copies their units into one output folder and
 /// builds the run's result from them with the code a resumed run uses, so that the result equals a single run's.
 /// Never scores: a unit that is missing or saved under another key is an error.
 /// </summary>
-internal static class ShardMerge
+public static class ShardMerge
 {
     /// <summary>The settings the shards ran with, as evaluation options.</summary>
     public static EvaluationOptions Options(ShardSettings settings, string manifestPath) => new(
@@ -26,6 +26,8 @@ internal static class ShardMerge
     /// <summary>Reads and checks the shards' manifests: one run, every shard from 1 to n exactly once.</summary>
     public static IReadOnlyList<(string Folder, ShardManifest Manifest)> ReadShards(IReadOnlyList<string> folders)
     {
+        ArgumentNullException.ThrowIfNull(folders);
+        if (folders.Count == 0) throw new ArgumentException("a merge needs at least one shard", nameof(folders));
         var shards = folders.Select(f => (Folder: Path.GetFullPath(f), Manifest: ShardManifest.Read(f))).ToList();
         var (firstFolder, first) = shards[0];
         foreach (var (folder, manifest) in shards.Skip(1))
@@ -51,10 +53,14 @@ internal static class ShardMerge
         return shards;
     }
 
-    /// <summary>Copies every shard's units into <paramref name="outDirectory"/> and builds the run's result from them.</summary>
+    /// <summary>Copies every shard's units into <paramref name="output"/> and builds the run's result from them.</summary>
     public static FamilyRunResult Merge(IReadOnlyList<(string Folder, ShardManifest Manifest)> shards, Family family,
-        IReadOnlyList<BenchmarkTask> tasks, string outDirectory, CancellationToken cancellationToken)
+        IReadOnlyList<BenchmarkTask> tasks, RunFolder output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(output);
         var first = shards[0].Manifest;
         var firstPath = Path.Combine(shards[0].Folder, ShardManifest.FileName);
         if (first.Family != family.Name)
@@ -69,7 +75,6 @@ internal static class ShardMerge
         var options = Options(first.Settings, firstPath);
 
         var pairs = ShardPairs.Of(family, tasks, options);
-        outDirectory = Path.GetFullPath(outDirectory);
         foreach (var (folder, manifest) in shards)
         {
             var expected = ShardPlan.Slice(pairs, manifest.Spec).Select(p => new ShardPairName(p.Checkpoint, p.Task));
@@ -80,24 +85,27 @@ internal static class ShardMerge
             foreach (var pair in manifest.Pairs)
             {
                 var task = tasks.First(t => t.Name == pair.Task);
-                Copy(folder, outDirectory, pair.Task, pair.Checkpoint, control: false, manifest);
-                if (options.IncludeControls && task.ControlPath is not null) Copy(folder, outDirectory, pair.Task, pair.Checkpoint, control: true, manifest);
+                Copy(new RunFolder(folder), output, pair.Task, pair.Checkpoint, control: false, manifest);
+                if (options.IncludeControls && task.ControlPath is not null) Copy(new RunFolder(folder), output, pair.Task, pair.Checkpoint, control: true, manifest);
             }
         }
-        return FamilyEvaluator.Evaluate(family, tasks, options, observer: null, new LoadOnly(new UnitResultFiles(outDirectory)), cancellationToken);
+        return FamilyEvaluator.Evaluate(family, tasks, options, observer: null, new LoadOnly(output.Units), cancellationToken);
     }
 
-    private static void Copy(string folder, string outDirectory, string task, string checkpoint, bool control, ShardManifest manifest)
+    private static void Copy(RunFolder shard, RunFolder output, string task, string checkpoint, bool control, ShardManifest manifest)
     {
-        var state = UnitResultFiles.StatePath(folder, task, checkpoint, control);
+        var state = shard.UnitStatePath(task, checkpoint, control);
         var label = $"{checkpoint} · {task}{(control ? " (control)" : "")}";
         if (!File.Exists(state))
             throw new BenchmarkInputException(state, $"unit {label} of shard {manifest.Spec} is missing: the shard stopped before it",
-                $"run the shard again with the same --out (it resumes where it stopped): run --shard {manifest.Spec} --out {folder}");
-        foreach (var source in new[] { ResultFiles.ExamplesPath(folder, task, checkpoint, control), state })
+                $"run the shard again with the same --out (it resumes where it stopped): run --shard {manifest.Spec} --out {shard.Directory}");
+        foreach (var (source, target) in new[]
+                 {
+                     (shard.ExamplesPath(task, checkpoint, control), output.ExamplesPath(task, checkpoint, control)),
+                     (state, output.UnitStatePath(task, checkpoint, control)),
+                 })
         {
-            var target = Path.Combine(outDirectory, Path.GetRelativePath(folder, source));
-            if (Path.GetFullPath(source) == target) continue;
+            if (source == target) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(source, target, overwrite: true);
         }
@@ -110,7 +118,7 @@ internal static class ShardMerge
     private sealed class LoadOnly(UnitResultFiles files) : IUnitResultStore
     {
         public SavedUnit? TryLoad(UnitKey key) => files.TryLoad(key)
-            ?? throw new BenchmarkInputException(UnitResultFiles.StatePath(files.OutDirectory, key.Task, key.Checkpoint, key.Control),
+            ?? throw new BenchmarkInputException(files.Folder.UnitStatePath(key.Task, key.Checkpoint, key.Control),
                 $"unit {key.Checkpoint} · {key.Task}{(key.Control ? " (control)" : "")} was saved under another key (other model, tokenizer, task data or options), or its examples file changed",
                 "merge with the family.json and task files the shards ran with, or run that shard again");
 

@@ -1,7 +1,7 @@
-using InverseScaling.Benchmark.Cli.Scale;
+using InverseScaling.Benchmark.Sharding;
 using InverseScaling.Benchmark.Diagnostics;
 
-namespace InverseScaling.Benchmark.Tests.Cli.Scale;
+namespace InverseScaling.Benchmark.Tests.Sharding;
 
 public sealed class ShardPlanTests
 {

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Baselines;
-using InverseScaling.Benchmark.Cli.Scale;
+using InverseScaling.Benchmark.Sharding;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Tests.Reliability;
 using CliRunner = InverseScaling.Benchmark.Tests.Reliability.Cli;
 using InverseScaling.Benchmark.IO;
 
-namespace InverseScaling.Benchmark.Tests.Cli.Scale;
+namespace InverseScaling.Benchmark.Tests.Sharding;
 
 /// <summary>
 /// run --shard k/n and merge on a family of three copies of the smallest reference checkpoint: the merged folder is

@@ -2,7 +2,7 @@ using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Tasks;
 
-namespace InverseScaling.Benchmark.Cli.Scale;
+namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>A run's (checkpoint, task) pairs with their estimated cost, in the order <see cref="ShardPlan"/> slices them.</summary>
 internal static class ShardPairs
@@ -22,7 +22,8 @@ internal static class ShardPairs
     {
         var size = new FileInfo(path).Length;
         if (limit is not { } keep) return size;
-        var lines = File.ReadLines(path).LongCount(l => l.Length > 0);
+        // Every non-empty line, a csv's header included.
+        long lines = FamilyEvaluator.CountLines(path, limit: null) + (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? 1 : 0);
         return lines <= keep ? size : size * keep / lines;
     }
 }

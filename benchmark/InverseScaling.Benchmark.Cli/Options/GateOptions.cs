@@ -1,0 +1,57 @@
+using System.CommandLine;
+using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Runs;
+
+namespace InverseScaling.Benchmark.Cli.Options;
+
+/// <summary>
+/// What the gate compares against and how strictly: <c>--baselines</c>, <c>--slope-tolerance</c> and
+/// <c>--checkpoint-tolerance</c> (over <see cref="GateTolerances.SlopeVariable"/> and <see cref="GateTolerances.CheckpointVariable"/>).
+/// </summary>
+internal sealed class GateOptions(string verb)
+{
+    public const string BaselinesName = "--baselines";
+    public const string SlopeToleranceName = "--slope-tolerance";
+    public const string CheckpointToleranceName = "--checkpoint-tolerance";
+
+    public Option<string?> Baselines { get; } = new(BaselinesName)
+    {
+        Description = verb == "report"
+            ? "Baselines folder the verdicts are computed against. Default: baselines/ of the checkout."
+            : "Baselines folder. Default: baselines/ of the checkout.",
+    };
+
+    public Option<string?> SlopeTolerance { get; } = new(SlopeToleranceName)
+    {
+        Description = $"Smallest slope change (metric units per decade) the gate flags; the baseline interval's half-width is used when larger. Default {GateTolerances.DefaultMinimumSlope}, or {GateTolerances.SlopeVariable}.",
+    };
+
+    public Option<string?> CheckpointTolerance { get; } = new(CheckpointToleranceName)
+    {
+        Description = $"A checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}, or {GateTolerances.CheckpointVariable}.",
+    };
+
+    public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance];
+
+    public GateSettings Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    {
+        var folder = errors.NotEmpty(BaselinesName, parse.GetValue(Baselines), "give a folder, or leave --baselines out for baselines/ of the checkout");
+        var slope = errors.Number(SlopeToleranceName, parse.GetValue(SlopeTolerance), "give a plain number such as 0.02");
+        var checkpoint = errors.Number(CheckpointToleranceName, parse.GetValue(CheckpointTolerance), "give a plain number such as 3");
+        var tolerances = errors.Try(() => GateTolerances.FromEnvironment()) ?? GateTolerances.Default;
+        return new GateSettings(new BaselineStore(folder ?? layout.Baselines)) { Tolerances = tolerances.With(slope, checkpoint) };
+    }
+}
+
+/// <summary><c>--gate</c> and <c>--report</c>: what <c>run</c> and <c>merge</c> do with a finished result.</summary>
+internal sealed class FinishOptions
+{
+    public Option<bool> Gate { get; } = new("--gate") { Description = "Exit 1 when any task regresses against its baseline (or has none)." };
+
+    public Option<bool> Report { get; } = new("--report") { Description = "Also write report.html and report.md (with plots) to <out>/report/." };
+
+    public IEnumerable<Option> All => [Gate, Report];
+
+    public (bool Gate, bool Report) Bind(ParseResult parse) => (parse.GetValue(Gate), parse.GetValue(Report));
+}

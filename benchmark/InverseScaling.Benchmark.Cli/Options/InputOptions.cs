@@ -1,0 +1,80 @@
+using System.CommandLine;
+using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Tasks;
+
+namespace InverseScaling.Benchmark.Cli.Options;
+
+/// <summary><c>--family</c>: the family's family.json or its folder; the bundled reference family by default.</summary>
+internal sealed class FamilyOption(string description)
+{
+    public const string Name = "--family";
+
+    public Option<string?> Option { get; } = new(Name, "-f") { Description = description };
+
+    /// <summary>The family.json path (or folder) to load; a missing one is an error.</summary>
+    public string Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    {
+        var value = errors.NotEmpty(Name, parse.GetValue(Option), "give the path of a family.json or of its folder");
+        if (value is null) return layout.ReferenceFamily;
+        if (!File.Exists(value) && !Directory.Exists(value))
+            errors.Add(Name, value, "no such file or folder", "give the path of a family.json or of its folder");
+        return value;
+    }
+
+    /// <summary>
+    /// The family's name: the value itself, or the name inside the family.json it points to (only the manifest is read);
+    /// the reference family's by default. A value that is neither a valid name nor a manifest is an error.
+    /// </summary>
+    public string? BindName(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    {
+        var value = errors.NotEmpty(Name, parse.GetValue(Option), "give the family's name or its family.json") ?? layout.ReferenceFamily;
+        var name = value;
+        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Directory.Exists(value))
+        {
+            if (!File.Exists(value) && !File.Exists(Path.Combine(value, FamilyLoader.FileName)))
+            {
+                errors.Add(Name, value, "no such family manifest", "pass the family's name or the path of its family.json");
+                return null;
+            }
+            name = errors.Try(() => FamilyLoader.Load(value, verifyHashes: false, modelsOf: _ => false).Name);
+            if (name is null) return null;
+        }
+        if (Baseline.IsValidName(name)) return name;
+        errors.Add(Name, value, "not a family name", "give the family's name (letters, digits, '.', '_' and '-') or the path of its family.json");
+        return null;
+    }
+}
+
+/// <summary><c>--tasks</c>: task names, task folders or official data files; every task under <c>tasks/</c> by default.</summary>
+internal sealed class TasksOption(string description)
+{
+    public const string Name = "--tasks";
+
+    public Option<string[]> Option { get; } = new(Name, "-t") { Description = description, AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>The tasks, resolved now: a name or file that is not a task is an error.</summary>
+    public IReadOnlyList<BenchmarkTask> Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors) =>
+        errors.Try(() => parse.GetValue(Option) is { Length: > 0 } names ? TaskCatalog.Resolve(names, layout.Tasks) : TaskCatalog.Discover(layout.Tasks)) ?? [];
+}
+
+/// <summary><c>--out</c>: the folder a command writes to.</summary>
+internal sealed class OutOption(string description)
+{
+    public const string Name = "--out";
+
+    public Option<string?> Option { get; } = new(Name, "-o") { Description = description };
+
+    /// <summary>The folder given, or null for the command's default.</summary>
+    public string? Bind(ParseResult parse, OptionErrors errors) =>
+        errors.NotEmpty(Name, parse.GetValue(Option), "give a folder, or leave --out out for the default");
+}
+
+/// <summary><c>--quiet</c>: no progress output.</summary>
+internal sealed class QuietOption
+{
+    public Option<bool> Option { get; } = new("--quiet", "-q") { Description = "No progress output." };
+
+    public bool Bind(ParseResult parse) => parse.GetValue(Option);
+}

@@ -1,0 +1,46 @@
+using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Evaluation;
+
+namespace InverseScaling.Benchmark.Runs;
+
+/// <summary>What the gate's rule sees for one task.</summary>
+/// <param name="Verified">The accepted baseline; null when there is none yet.</param>
+/// <param name="Current">This run's result in baseline form: what <c>gate/&lt;task&gt;.json</c> and the received file hold.</param>
+/// <param name="Result">This run's task result with its per-example scores, for a rule that pairs examples; null where only the
+/// baseline form is at hand (a report reading <c>gate/</c>).</param>
+public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskResult? Result);
+
+/// <summary>
+/// The gate's rule: how a task's result is judged against its baseline. <see cref="ToleranceGateComparer"/> is the rule of
+/// tolerances on the slope and the per-checkpoint means; another rule (a paired per-example comparison) plugs in here.
+/// </summary>
+public interface IGateComparer
+{
+    GateVerdict Compare(GateComparison comparison);
+}
+
+/// <summary>The tolerance rule of <see cref="BaselineGate.Compare"/>.</summary>
+public sealed class ToleranceGateComparer(GateTolerances tolerances) : IGateComparer
+{
+    public GateTolerances Tolerances { get; } = tolerances.Validate();
+
+    public GateVerdict Compare(GateComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances);
+    }
+}
+
+/// <summary>Where a family's baselines live and the rule results are judged by.</summary>
+/// <param name="Baselines">The baselines folder.</param>
+public sealed record GateSettings(BaselineStore Baselines)
+{
+    /// <summary>The tolerance rule's tolerances. <value>Default <see cref="GateTolerances.Default"/>.</value></summary>
+    public GateTolerances Tolerances { get; init; } = GateTolerances.Default;
+
+    /// <summary>Another rule than the tolerance rule; null keeps <see cref="ToleranceGateComparer"/> with <see cref="Tolerances"/>.</summary>
+    public IGateComparer? Comparer { get; init; }
+
+    /// <summary>The rule in force.</summary>
+    public IGateComparer Rule => Comparer ?? new ToleranceGateComparer(Tolerances);
+}
