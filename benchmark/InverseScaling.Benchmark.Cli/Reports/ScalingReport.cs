@@ -70,7 +70,7 @@ internal sealed record ScalingReport(
                 var fit = summary.Fits[summary.PrimaryMetric];
                 var control = summary.ControlFits?.GetValueOrDefault(summary.PrimaryMetric);
                 var verdict = run.ReadGateResult(task) is { } current
-                    ? rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, task), current, Result: null))
+                    ? rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, task), current, Result: null) { Accept = baselines.Instructions(current.Family, task) })
                     : null;
                 rows.Add(new TaskRow(i, run, label, summary, fit, control, verdict));
                 if (FlipFinder.Find(run, label, summary, catalog.GetValueOrDefault(task), cancellationToken) is { } found) flips.Add(found);

@@ -8,7 +8,11 @@ namespace InverseScaling.Benchmark.Runs;
 /// <param name="Current">This run's result in baseline form: what <c>gate/&lt;task&gt;.json</c> and the received file hold.</param>
 /// <param name="Result">This run's task result with its per-example scores, for a rule that pairs examples; null where only the
 /// baseline form is at hand (a report reading <c>gate/</c>).</param>
-public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskResult? Result);
+public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskResult? Result)
+{
+    /// <summary>The received file and accept command messages name (the baselines folder's); null: the suite checkout's.</summary>
+    public AcceptInstructions? Accept { get; init; }
+}
 
 /// <summary>
 /// The gate's rule: how a task's result is judged against its baseline. <see cref="ToleranceGateComparer"/> is the rule of
@@ -27,7 +31,7 @@ public sealed class ToleranceGateComparer(GateTolerances tolerances) : IGateComp
     public GateVerdict Compare(GateComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        return BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances);
+        return BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances, comparison.Accept);
     }
 }
 

@@ -80,7 +80,10 @@ public sealed class GateRun
 
     private static GateVerdict Settle(BaselineStore store, IGateComparer rule, Baseline current, TaskResult? result)
     {
-        var verdict = rule.Compare(new GateComparison(store.TryReadVerified(current.Family, current.Task), current, result));
+        var verdict = rule.Compare(new GateComparison(store.TryReadVerified(current.Family, current.Task), current, result)
+        {
+            Accept = store.Instructions(current.Family, current.Task),
+        });
         if (verdict.WritesReceived) store.WriteReceived(current);
         else store.DeleteReceived(current.Family, current.Task);
         return verdict;
