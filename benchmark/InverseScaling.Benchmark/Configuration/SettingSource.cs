@@ -63,8 +63,8 @@ public sealed class SettingSource
         return _read(setting) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
     }
 
-    /// <summary>A path value as a full path: relative values against <see cref="BaseDirectory"/>.</summary>
-    public string Resolve(string path) => Path.GetFullPath(path, BaseDirectory);
+    /// <summary>A path value as a full path without a trailing separator: relative values against <see cref="BaseDirectory"/>.</summary>
+    public string Resolve(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, BaseDirectory));
 
     /// <summary>The name the user wrote: the variable for the environment, the property for a project.</summary>
     public string NameOf(SettingName setting) => IsEnvironment ? setting.Variable : setting.Property;
