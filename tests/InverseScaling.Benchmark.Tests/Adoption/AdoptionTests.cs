@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Formats;
 using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Tests.Reliability;
+using InverseScaling.Benchmark.Tests.Tokenization;
 
 namespace InverseScaling.Benchmark.Tests.Adoption;
 
@@ -86,6 +88,17 @@ public sealed partial class AdoptionTests
             Assert.Contains($"{Family}/{task}: {store.TryReadVerified(Family, task)!.PrimaryMetric} regressed against the baseline", regressed.Output);
             Assert.Contains($"(the run writes it to {instructions.ReceivedPath}):\n  {instructions.Command}", regressed.Output.ReplaceLineEndings("\n"));
         }
+
+        // The installed tool's native libraries load: ONNX Runtime (a bundled task scored under another root) and Hugging Face's
+        // tokenizers (a real tokenizer.json gives the reference implementation's ids).
+        var scratch = Directory.CreateDirectory(Path.Combine(workspace.Root, "scratch")).FullName;
+        Succeeded(await team.RunAsync(workspace.Repository, cancellation,
+            "inverse-scaling", "run", "--root", scratch, "--family", "family/family.json", "--tasks", "neqa", "--limit", "4", "--no-controls", "--quiet"));
+        Assert.True(File.Exists(Path.Combine(scratch, "out", Family, "summary.json")));
+        var text = ReferenceIds.TaskFiles().First().Take(1).SelectMany(ReferenceIds.Texts).First();
+        var ids = await team.RunAsync(workspace.Repository, cancellation, "inverse-scaling", "tokenize", "--tokenizer", ReferenceIds.TokenizerJsonPath("qwen3"), "--text", text);
+        Succeeded(ids);
+        Assert.Equal(JsonSerializer.Serialize(ReferenceIds.Expected("qwen3")[ReferenceIds.Key(text)]), ids.Output.Trim());
 
         // Nothing was written into the suite's checkout.
         Assert.False(Directory.Exists(Path.Combine(TestPaths.Baselines, Family)));
