@@ -79,6 +79,7 @@ public sealed partial class AdoptionTests
         // A worse largest checkpoint (the smallest's weights, the manifest updated): red on the tasks it hurts, naming the team's files.
         workspace.ReplaceCheckpointModels(Checkpoints[^1], Checkpoints[0]);
         var regressed = await team.RunAsync(workspace.Repository, cancellation, "test", "gate");
+        TestContext.Current.TestOutputHelper?.WriteLine(Tail(regressed.Output));
         var hurt = tasks.Where(t => LargestBeatsSmallest(store.TryReadVerified(Family, t)!, Checkpoints[0], Checkpoints[^1])).ToList();
         Assert.NotEmpty(hurt);
         Assert.InRange(Counts(regressed).Failed, hurt.Count, tasks.Count);

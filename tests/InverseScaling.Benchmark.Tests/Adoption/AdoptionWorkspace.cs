@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tests.Adoption;
 
@@ -61,18 +60,13 @@ internal sealed class AdoptionWorkspace : IDisposable
         File.WriteAllText(Manifest, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    /// <summary>A regressed family: <paramref name="target"/>'s model files replaced by <paramref name="source"/>'s, the manifest's sha256s updated.</summary>
+    /// <summary>A regressed family: the manifest's <paramref name="target"/> runs <paramref name="source"/>'s model files (paths and sha256s).</summary>
     public void ReplaceCheckpointModels(string target, string source)
     {
         var manifest = JsonNode.Parse(File.ReadAllText(Manifest))!.AsObject();
         var checkpoints = manifest["checkpoints"]!.AsArray();
         var (from, to) = (checkpoints.Single(c => (string)c!["name"]! == source)!["files"]!, checkpoints.Single(c => (string)c!["name"]! == target)!["files"]!);
-        foreach (var kind in new[] { "onnx", "onnxWithPast" })
-        {
-            var path = Path.Combine(Path.GetDirectoryName(Manifest)!, (string)to[kind]!["path"]!);
-            File.Copy(Path.Combine(Path.GetDirectoryName(Manifest)!, (string)from[kind]!["path"]!), path, overwrite: true);
-            to[kind]!["sha256"] = FileHash.Sha256(path);
-        }
+        foreach (var kind in new[] { "onnx", "onnxWithPast" }) to[kind] = from[kind]!.DeepClone();
         File.WriteAllText(Manifest, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
