@@ -44,8 +44,8 @@ public sealed partial class AdoptionTests
             .Where(line => line.StartsWith("E ", StringComparison.Ordinal)).Select(line => line[2..].Trim()).ToList();
         var globalPackages = (await machine.RunAsync(workspace.Root, cancellation, "nuget", "locals", "global-packages", "--list")).Output.Trim();
         workspace.WriteNuGetConfig(sources, globalPackages[(globalPackages.IndexOf(": ", StringComparison.Ordinal) + 2)..].Trim());
-        Succeeded(await team.RunAsync(workspace.Root, cancellation, "new", "install",
-            Path.Combine(workspace.Feed, $"InverseScaling.Benchmark.Templates.{version}.nupkg"), "--debug:custom-hive", workspace.Hive));
+        Succeeded(await team.RunAsync(workspace.Repository, cancellation, "new", "install", $"InverseScaling.Benchmark.Templates::{version}",
+            "--add-source", workspace.Feed, "--debug:custom-hive", workspace.Hive));
         Succeeded(await team.RunAsync(workspace.Repository, cancellation, "new", "inverse-scaling-gate", "--family", "family/family.json",
             "--debug:custom-hive", workspace.Hive));
         Assert.True(File.Exists(Path.Combine(workspace.Repository, ".github", "workflows", "inverse-scaling-gate.yml")));
