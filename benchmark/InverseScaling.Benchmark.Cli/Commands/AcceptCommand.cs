@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Options;
 
@@ -13,15 +14,16 @@ internal static class AcceptCommand
         var task = new Option<string[]>("--task") { Description = "Task(s) whose received result to accept.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Accept every received result of the family." };
         var gate = new GateOptions("accept");
+        var root = new RootOption();
 
         var command = new Command("accept", "Accept received results as the new baselines (the one step after a deliberate change).")
         {
-            family.Option, task, all, gate.Baselines,
+            family.Option, task, all, gate.Baselines, root.Option,
         };
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
-            var layout = SuiteLayout.Find();
             var errors = new OptionErrors();
+            var layout = root.Bind(parse, errors);
             var familyName = family.BindName(parse, layout, errors);
             var tasks = parse.GetValue(task) ?? [];
             foreach (var name in tasks.Where(t => !Baseline.IsValidName(t)))

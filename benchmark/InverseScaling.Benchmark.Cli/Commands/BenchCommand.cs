@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InverseScaling.Benchmark.Cli.Options;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Performance;
 using InverseScaling.Benchmark.Tasks;
@@ -45,15 +47,20 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 1.0,
         };
         var cache = new CacheOptions();
+        var root = new RootOption();
         var command = new Command("bench", "Score the tasks with the naive official algorithm and with the engine, compare time, throughput and results.")
         {
-            family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds,
+            family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds, root.Option,
         };
         cache.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
-            var layout = SuiteLayout.Find();
-            var loaded = FamilyLoader.Load(parse.GetValue(family) ?? layout.ReferenceFamily, cancellationToken: cancellationToken);
+            var errors = new OptionErrors();
+            var layout = root.Bind(parse, errors);
+            var familyPath = parse.GetValue(family) ?? layout.ReferenceFamily;
+            if (familyPath is null) errors.Add(FamilyOption.NoDefault);
+            errors.ThrowIfAny();
+            var loaded = FamilyLoader.Load(familyPath!, cancellationToken: cancellationToken);
             var selectedTasks = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)
                 : TaskCatalog.Discover(layout.Tasks);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Cli.Console;
 using InverseScaling.Benchmark.Cli.Options;
 using InverseScaling.Benchmark.Families;
@@ -19,17 +20,18 @@ internal static class MergeCommand
         };
         var family = new FamilyOption("The family.json the shards ran. Its models are not opened. Default: the bundled reference family.");
         var tasks = new TasksOption("The --tasks the shards ran. Default: every task under tasks/.");
-        var output = new OutOption("Output folder for the merged results. Default: out/<family>.");
+        var output = new OutOption("Output folder for the merged results. Default: out/<family> under the root.");
         var gate = new GateOptions("merge");
         var finish = new FinishOptions();
+        var root = new RootOption();
 
         var command = new Command("merge", "Combine the shards of a run into one result (byte for byte a single run's), then compare with the baselines.") { shards };
-        foreach (var option in new Option[] { family.Option, tasks.Option, output.Option }.Concat(gate.All).Concat(finish.All))
+        foreach (var option in new Option[] { family.Option, tasks.Option, output.Option, root.Option }.Concat(gate.All).Concat(finish.All))
             command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
-            var layout = SuiteLayout.Find();
             var errors = new OptionErrors();
+            var layout = root.Bind(parse, errors);
             var folders = parse.GetValue(shards)!;
             foreach (var folder in folders) errors.NotEmpty(shards.Name, folder, "give the --out folder of each shard");
             var familyPath = family.Bind(parse, layout, errors);
@@ -42,7 +44,7 @@ internal static class MergeCommand
             var read = ShardMerge.ReadShards(folders);
             var loaded = FamilyLoader.Load(familyPath, verifyHashes: false, cancellationToken, modelsOf: _ => false);
             var options = ShardMerge.Options(read[0].Manifest.Settings, read[0].Folder);
-            var gateRun = new GateRun(loaded, options, settings, new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name))) { Tasks = selected };
+            var gateRun = new GateRun(loaded, options, settings, new RunFolder(outDirectory ?? layout.Output(loaded.Name))) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
 
             var run = ShardMerge.Merge(read, loaded, selected, gateRun.Output!, cancellationToken);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Cli.Options;
 using InverseScaling.Benchmark.Cli.Reports;
 using InverseScaling.Benchmark.Runs;
@@ -19,13 +20,14 @@ internal static class ReportCommand
         };
         var output = new OutOption("Folder for report.html, report.md and plots/. Default: report/ inside the first run folder.");
         var gate = new GateOptions("report");
+        var root = new RootOption();
 
         var command = new Command("report", "Write report.html (self-contained) and report.md with plots from run output folders.") { runs, output.Option };
-        foreach (var option in gate.All) command.Options.Add(option);
+        foreach (var option in gate.All.Append(root.Option)) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
-            var layout = SuiteLayout.Find();
             var errors = new OptionErrors();
+            var layout = root.Bind(parse, errors);
             var folders = parse.GetValue(runs)!;
             foreach (var folder in folders) errors.NotEmpty(runs.Name, folder, "give the --out folder of each run");
             var directory = output.Bind(parse, errors);
@@ -41,7 +43,7 @@ internal static class ReportCommand
     }
 
     /// <summary>Reads the run folders and writes the report into <paramref name="directory"/>.</summary>
-    public static ReportFiles Make(IReadOnlyList<string> folders, string directory, GateSettings gate, SuiteLayout layout, CancellationToken cancellationToken)
+    public static ReportFiles Make(IReadOnlyList<string> folders, string directory, GateSettings gate, Workspace layout, CancellationToken cancellationToken)
     {
         var report = ScalingReport.Build(folders.Select(FinishedRun.Load).ToList(), gate.Baselines, layout.Tasks, gate.Rule, cancellationToken);
         return ReportWriter.Write(report, Path.GetFullPath(directory));

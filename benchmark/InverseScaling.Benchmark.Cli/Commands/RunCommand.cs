@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Cli.Console;
 using InverseScaling.Benchmark.Cli.Options;
 using InverseScaling.Benchmark.Evaluation;
@@ -16,16 +17,17 @@ internal static class RunCommand
     {
         var family = new FamilyOption("The family's family.json (or its folder). Default: the bundled reference family.");
         var tasks = new TasksOption("Task names (folders under tasks/), task folders, or official .jsonl/.csv files. Default: every task under tasks/.");
-        var output = new OutOption("Output folder for summary.json and per-example scores. Default: out/<family>.");
+        var output = new OutOption("Output folder for summary.json and per-example scores. Default: out/<family> under the root.");
         var scoring = new ScoringOptions();
         var gate = new GateOptions("run");
         var finish = new FinishOptions();
         var quiet = new QuietOption();
         var shard = new ShardOption();
         var cache = new CacheOptions();
+        var root = new RootOption();
 
         var command = new Command("run", "Score tasks on every checkpoint of a family, fit the scaling slopes and compare them with the baselines.");
-        foreach (var option in new Option[] { family.Option, tasks.Option, output.Option })
+        foreach (var option in new Option[] { family.Option, tasks.Option, output.Option, root.Option })
             command.Options.Add(option);
         foreach (var option in scoring.Scoring.Concat(gate.All).Append(finish.Gate).Append(quiet.Option).Append(finish.Report).Append(scoring.Device).Append(shard.Option))
             command.Options.Add(option);
@@ -34,8 +36,8 @@ internal static class RunCommand
         // the signal cancels the token, scoring stops at the next batch, and every file already written stays whole.
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
-            var layout = SuiteLayout.Find();
             var errors = new OptionErrors();
+            var layout = root.Bind(parse, errors);
             var familyPath = family.Bind(parse, layout, errors);
             var selected = tasks.Bind(parse, layout, errors);
             var outDirectory = output.Bind(parse, errors);
@@ -48,10 +50,10 @@ internal static class RunCommand
             errors.ThrowIfAny();
 
             var console = CliConsole.For(parse);
-            if (slice is { } spec) return RunShard(spec, familyPath, selected, options, outDirectory, quiet.Bind(parse), console, cancellationToken);
+            if (slice is { } spec) return RunShard(spec, familyPath, selected, options, outDirectory, layout, quiet.Bind(parse), console, cancellationToken);
 
             var loaded = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken);
-            var folder = new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name));
+            var folder = new RunFolder(outDirectory ?? layout.Output(loaded.Name));
             var gateRun = new GateRun(loaded, options, settings, folder) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
             var run = RunProgress.Create(quiet.Bind(parse), console)
@@ -66,7 +68,7 @@ internal static class RunCommand
     /// scores the slice's units into the output folder and writes shard.json; fitting and the gate wait for merge.
     /// </summary>
     private static int RunShard(ShardSpec shard, string familyPath, IReadOnlyList<BenchmarkTask> tasks, EvaluationOptions options,
-        string? output, bool quiet, CliConsole console, CancellationToken cancellationToken)
+        string? output, Workspace layout, bool quiet, CliConsole console, CancellationToken cancellationToken)
     {
         var manifestOnly = FamilyLoader.Load(familyPath, verifyHashes: false, cancellationToken, modelsOf: _ => false);
         var slice = ShardRun.Plan(manifestOnly, tasks, options, shard);
@@ -75,7 +77,7 @@ internal static class RunCommand
             ? $"Shard {shard}: nothing to score (more shards than (checkpoint, task) pairs)."
             : $"Shard {shard}: {slice.Count} (checkpoint, task) pair{(slice.Count == 1 ? "" : "s")} on {string.Join(", ", checkpoints)}.");
         var loaded = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken, modelsOf: c => checkpoints.Contains(c.Name));
-        var folder = new RunFolder(output ?? Path.Combine("out", $"{loaded.Name}-shard-{shard.Index}-of-{shard.Count}"));
+        var folder = new RunFolder(output ?? layout.Output($"{loaded.Name}-shard-{shard.Index}-of-{shard.Count}"));
         RunProgress.Create(quiet, console).Run(o => ShardRun.Execute(loaded, tasks, options, shard, slice, folder, o, cancellationToken));
         console.Output.WriteLine($"Shard {shard}: {folder.Directory}. Merge it with the other shards' folders: merge <folders...> --family {familyPath} --out <folder>");
         return CommandErrors.Passed;

@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Cli.Console;
 using InverseScaling.Benchmark.Runs;
 
@@ -9,7 +10,7 @@ namespace InverseScaling.Benchmark.Cli.Commands;
 /// </summary>
 internal static class RunFinish
 {
-    public static int Complete(GateRunResult result, GateRun gate, bool gating, bool report, SuiteLayout layout, CliConsole console, CancellationToken cancellationToken)
+    public static int Complete(GateRunResult result, GateRun gate, bool gating, bool report, Workspace layout, CliConsole console, CancellationToken cancellationToken)
     {
         var folder = gate.Output ?? throw new InvalidOperationException("a finished run has an output folder");
         ResultTable.Write(console.Ansi, result.Run, result.Verdicts);

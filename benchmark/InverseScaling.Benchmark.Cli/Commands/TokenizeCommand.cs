@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Requests;
@@ -55,9 +56,11 @@ internal static class TokenizeCommand
 
     private static void WriteRequests(string? familyPath, string checkpointName, string taskName, bool control, TextWriter output, CancellationToken cancellationToken)
     {
-        var layout = SuiteLayout.Find();
+        var layout = Workspace.Find();
+        familyPath ??= layout.ReferenceFamily ?? throw new BenchmarkInputException("--family", "no family given, and only a checkout of the suite has a default one",
+            "give --family path/to/family.json", field: "--family");
         // Only the tokenizer files are read (and hashed); the checkpoints' models need not be present.
-        var family = FamilyLoader.Load(familyPath ?? layout.ReferenceFamily, cancellationToken: cancellationToken, modelsOf: _ => false);
+        var family = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken, modelsOf: _ => false);
         var checkpoint = family.Checkpoints.FirstOrDefault(c => c.Name == checkpointName) ?? throw new BenchmarkInputException(family.ManifestPath,
             $"the family has no checkpoint {TextExcerpt.Quote(checkpointName)}", $"use one of {string.Join(", ", family.Checkpoints.Select(c => c.Name))}", field: "--checkpoint");
         var task = TaskCatalog.Resolve([taskName], layout.Tasks).Single();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Runs;
 
 namespace InverseScaling.Benchmark.Cli.Options;
@@ -21,8 +22,8 @@ internal sealed class GateOptions(string verb)
     public Option<string?> Baselines { get; } = new(BaselinesName)
     {
         Description = verb == "report"
-            ? "Baselines folder the verdicts are computed against. Default: baselines/ of the checkout."
-            : "Baselines folder. Default: baselines/ of the checkout.",
+            ? "Baselines folder the verdicts are computed against. Default: baselines/ under the root."
+            : "Baselines folder; received results are written there too. Default: baselines/ under the root.",
     };
 
     public Option<string?> SlopeTolerance { get; } = new(SlopeToleranceName)
@@ -42,15 +43,15 @@ internal sealed class GateOptions(string verb)
 
     public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance, PairedThreshold];
 
-    public GateSettings Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    public GateSettings Bind(ParseResult parse, Workspace layout, OptionErrors errors)
     {
-        var folder = errors.NotEmpty(BaselinesName, parse.GetValue(Baselines), "give a folder, or leave --baselines out for baselines/ of the checkout");
+        var folder = errors.NotEmpty(BaselinesName, parse.GetValue(Baselines), "give a folder, or leave --baselines out for baselines/ under the root");
         var slope = errors.Number(SlopeToleranceName, parse.GetValue(SlopeTolerance), "give a plain number such as 0.02");
         var checkpoint = errors.Number(CheckpointToleranceName, parse.GetValue(CheckpointTolerance), "give a plain number such as 3");
         var threshold = errors.Number(PairedThresholdName, parse.GetValue(PairedThreshold), "give a plain number such as 0.002");
         var tolerances = errors.Try(() => GateTolerances.FromEnvironment()) ?? GateTolerances.Default;
         var paired = errors.Try(() => PairedTolerances.FromEnvironment()) ?? PairedTolerances.Default;
-        return new GateSettings(new BaselineStore(folder ?? layout.Baselines))
+        return new GateSettings(layout.OpenBaselines(folder))
         {
             Tolerances = tolerances.With(slope, checkpoint),
             Paired = threshold is { } value ? paired with { Threshold = value } : paired,

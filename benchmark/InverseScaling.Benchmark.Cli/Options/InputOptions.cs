@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
 using InverseScaling.Benchmark.Cli.Commands;
+using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
 
@@ -11,13 +12,20 @@ internal sealed class FamilyOption(string description)
 {
     public const string Name = "--family";
 
+    /// <summary>The error when no family is given outside a checkout of the suite, which alone has a default family.</summary>
+    public const string NoDefault = "no family: give --family path/to/family.json (only a checkout of the suite has a default family, the reference one)";
+
     public Option<string?> Option { get; } = new(Name, "-f") { Description = description };
 
     /// <summary>The family.json path (or folder) to load; a missing one is an error.</summary>
-    public string Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    public string Bind(ParseResult parse, Workspace layout, OptionErrors errors)
     {
         var value = errors.NotEmpty(Name, parse.GetValue(Option), "give the path of a family.json or of its folder");
-        if (value is null) return layout.ReferenceFamily;
+        if (value is null)
+        {
+            if (layout.ReferenceFamily is null) errors.Add(NoDefault);
+            return layout.ReferenceFamily ?? "";
+        }
         if (!File.Exists(value) && !Directory.Exists(value))
             errors.Add(Name, value, "no such file or folder", "give the path of a family.json or of its folder");
         return value;
@@ -27,9 +35,14 @@ internal sealed class FamilyOption(string description)
     /// The family's name: the value itself, or the name inside the family.json it points to (only the manifest is read);
     /// the reference family's by default. A value that is neither a valid name nor a manifest is an error.
     /// </summary>
-    public string? BindName(ParseResult parse, SuiteLayout layout, OptionErrors errors)
+    public string? BindName(ParseResult parse, Workspace layout, OptionErrors errors)
     {
         var value = errors.NotEmpty(Name, parse.GetValue(Option), "give the family's name or its family.json") ?? layout.ReferenceFamily;
+        if (value is null)
+        {
+            errors.Add("no family: give --family <name> or --family path/to/family.json (only a checkout of the suite has a default family, the reference one)");
+            return null;
+        }
         var name = value;
         if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Directory.Exists(value))
         {
@@ -55,7 +68,7 @@ internal sealed class TasksOption(string description)
     public Option<string[]> Option { get; } = new(Name, "-t") { Description = description, AllowMultipleArgumentsPerToken = true };
 
     /// <summary>The tasks, resolved now: a name or file that is not a task is an error.</summary>
-    public IReadOnlyList<BenchmarkTask> Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors) =>
+    public IReadOnlyList<BenchmarkTask> Bind(ParseResult parse, Workspace layout, OptionErrors errors) =>
         errors.Try(() => parse.GetValue(Option) is { Length: > 0 } names ? TaskCatalog.Resolve(names, layout.Tasks) : TaskCatalog.Discover(layout.Tasks)) ?? [];
 }
 

@@ -99,6 +99,7 @@ internal sealed record ScalingReport(
             VerifiedExamples = verifiedExamples,
             CurrentExamples = currentExamples,
             Task = task,
+            Accept = baselines.Instructions(current.Family, summary.Task),
         });
     }
 

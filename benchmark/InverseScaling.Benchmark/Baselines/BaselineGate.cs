@@ -88,13 +88,13 @@ public sealed record GateVerdict(
 public static class BaselineGate
 {
     /// <summary>Compares <paramref name="current"/> with <paramref name="baseline"/> (null: there is none yet). Writes nothing.</summary>
-    public static GateVerdict Compare(Baseline? baseline, Baseline current, GateTolerances? tolerances = null)
+    /// <param name="instructions">The received file and accept command the message names; the suite checkout's by default.</param>
+    public static GateVerdict Compare(Baseline? baseline, Baseline current, GateTolerances? tolerances = null, AcceptInstructions? instructions = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         tolerances = (tolerances ?? GateTolerances.Default).Validate();
         var (family, task, metric) = (current.Family, current.Task, current.PrimaryMetric);
-        var accept = BaselineStore.AcceptCommand(family, task);
-        var received = BaselineStore.DisplayReceivedPath(family, task);
+        (var received, var accept) = instructions ?? AcceptInstructions.InCheckout(family, task);
 
         if (baseline is null)
         {

@@ -19,7 +19,10 @@ public readonly record struct BaselineKey(string Family, string Task)
 /// <c>&lt;task&gt;.received.json</c> and <c>&lt;task&gt;.received.per-example.tsv</c> beside them are a run's differing result
 /// (git-ignored) until it is accepted.
 /// </summary>
-public sealed class BaselineStore(string root)
+/// <param name="isSuiteCheckout">True for the suite checkout's own <c>baselines/</c>: messages then give paths and the accept
+/// command from the checkout's root (<see cref="AcceptInstructions.InCheckout"/>); otherwise the received file's full path and
+/// the installed tool's command (<see cref="AcceptInstructions.InFolder"/>).</param>
+public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
 {
     public const string VerifiedSuffix = ".verified.json";
     public const string ReceivedSuffix = ".received.json";
@@ -37,12 +40,19 @@ public sealed class BaselineStore(string root)
 
     public string ReceivedExamplesPath(string family, string task) => FilePath(family, task, PerExampleBaselineFile.ReceivedSuffix);
 
-    /// <summary>The received file's path relative to the repository root, as messages show it.</summary>
-    public static string DisplayReceivedPath(string family, string task) => $"baselines/{family}/{task}{ReceivedSuffix}";
+    /// <summary>Whether this is the suite checkout's own <c>baselines/</c>.</summary>
+    public bool IsSuiteCheckout { get; } = isSuiteCheckout;
 
-    /// <summary>The one command that accepts a task's received result.</summary>
-    public static string AcceptCommand(string family, string task) =>
-        $"dotnet run --project benchmark/InverseScaling.Benchmark.Cli -- accept --family {family} --task {task}";
+    /// <summary>The received file's path as messages show it: from the checkout's root (the suite's own baselines).</summary>
+    public static string DisplayReceivedPath(string family, string task) => AcceptInstructions.InCheckout(family, task).ReceivedPath;
+
+    /// <summary>The one command that accepts a task's received result in the suite checkout's own baselines.</summary>
+    public static string AcceptCommand(string family, string task) => AcceptInstructions.InCheckout(family, task).Command;
+
+    /// <summary>Where this store writes the task's received result and the command that accepts it, as messages show them.</summary>
+    public AcceptInstructions Instructions(string family, string task) => IsSuiteCheckout
+        ? AcceptInstructions.InCheckout(family, task)
+        : AcceptInstructions.InFolder(Root, family, task);
 
     /// <summary>The verified baseline, or null when there is none yet.</summary>
     /// <exception cref="BenchmarkInputException">The file is corrupt, of an unknown schema version, or belongs to another family or task.</exception>

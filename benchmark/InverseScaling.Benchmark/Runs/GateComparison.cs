@@ -20,6 +20,9 @@ public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskRe
 
     /// <summary>The task the run scored, for prompt excerpts of the examples a message names; null shows indices only.</summary>
     public BenchmarkTask? Task { get; init; }
+
+    /// <summary>The received file and accept command messages name (the baselines folder's); null: the suite checkout's.</summary>
+    public AcceptInstructions? Accept { get; init; }
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ public sealed class ToleranceGateComparer(GateTolerances tolerances) : IGateComp
     public GateVerdict Compare(GateComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        return BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances);
+        return BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances, comparison.Accept);
     }
 }
 

@@ -101,6 +101,7 @@ public sealed class GateRun
             VerifiedExamples = verifiedExamples,
             CurrentExamples = currentExamples,
             Task = task,
+            Accept = store.Instructions(family, name),
         });
         if (verdict.WritesReceived) store.WriteReceived(current);
         else store.DeleteReceived(family, name);

@@ -20,7 +20,7 @@ public sealed class PairedGateComparer(GateTolerances tolerances, PairedToleranc
     public GateVerdict Compare(GateComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        var unpaired = BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances);
+        var unpaired = BaselineGate.Compare(comparison.Verified, comparison.Current, Tolerances, comparison.Accept);
         // No baseline, or another metric or size measure: there is nothing to pair, and the tolerance rule says so.
         if (comparison.Verified is not { } verified || unpaired.Slope is null) return unpaired;
 
@@ -43,9 +43,8 @@ public sealed class PairedGateComparer(GateTolerances tolerances, PairedToleranc
             MetricCatalog.Get(metric).HigherIsBetter, Paired);
         var outcome = judged.Worse ? GateOutcome.Regressed : judged.Better ? GateOutcome.Improved : GateOutcome.Pass;
         var (family, task) = (current.Family, current.Task);
-        var accept = BaselineStore.AcceptCommand(family, task);
-        var message = PairedGateMessage.Write(outcome, verified, current, judged, Prompts(comparison, judged),
-            BaselineStore.DisplayReceivedPath(family, task), accept);
+        var (received, accept) = comparison.Accept ?? AcceptInstructions.InCheckout(family, task);
+        var message = PairedGateMessage.Write(outcome, verified, current, judged, Prompts(comparison, judged), received, accept);
         var slope = unpaired.Slope with { Tolerance = Paired.SlopeTolerance, Movement = judged.Slope?.Movement ?? Movement.Within };
         var checkpoints = judged.Checkpoints
             .Select(c => new CheckpointDelta(c.Checkpoint, c.BaselineMean, c.CurrentMean, c.Threshold, c.Movement))

@@ -220,9 +220,10 @@ public sealed class BaselineGateTests
 
         Assert.Equal(GateOutcome.NoBaseline, verdict.Outcome);
         Assert.False(verdict.Passed);
+        // A baselines folder outside the checkout: the message names the received file's full path and the tool's command.
         Assert.Equal(
-            "no baseline yet for reference/modus-tollens. This run's result is written to baselines/reference/modus-tollens.received.json; " +
-            "check it, then accept it as the baseline:\n  " + Accept,
+            $"no baseline yet for reference/modus-tollens. This run's result is written to {_store.ReceivedPath(FamilyName, TaskName)}; " +
+            $"check it, then accept it as the baseline:\n  dotnet inverse-scaling accept --baselines {_store.Root} --family reference --task modus-tollens",
             verdict.Message);
         Assert.Equal(BaselineStore.Serialize(current), File.ReadAllText(_store.ReceivedPath(FamilyName, TaskName)));
         Assert.False(File.Exists(_store.VerifiedPath(FamilyName, TaskName)));

@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Configuration;
+using InverseScaling.Benchmark.Gate;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Tasks;
-using InverseScaling.Benchmark.Tests.Gate;
 using InverseScaling.Benchmark.Tests.Scoring;
 using InverseScaling.Benchmark.Tests.Tokenization;
 using InverseScaling.Benchmark.IO;
@@ -308,7 +309,7 @@ public sealed class BadInputCatalogTests
     private static void RunGatePath(BadInputWorkspace workspace, string task)
     {
         var benchmarkTask = TaskCatalog.Resolve([task], workspace.Tasks).Single();
-        using var gate = new GateFixture(workspace.Manifest, workspace.Baselines);
+        using var gate = GateFixture.Create(new BenchmarkSettings { FamilyManifest = workspace.Manifest, Baselines = workspace.Baselines, TaskFolders = [workspace.Tasks] });
         gate.Check(benchmarkTask, TestContext.Current.CancellationToken);
     }
 

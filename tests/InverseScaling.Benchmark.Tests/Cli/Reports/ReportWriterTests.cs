@@ -31,7 +31,8 @@ public sealed class ReportWriterTests
         Assert.All(sources, s => Assert.StartsWith("data:image/svg+xml;base64,", s));
         var failed = html.IndexOf("What failed", StringComparison.Ordinal);
         Assert.True(failed > 0 && failed < html.IndexOf("<h2 id=\"summary\">", StringComparison.Ordinal));
-        Assert.Contains("<li>fam/flippy: no verified baseline yet; once this result is right, accept it: <code>dotnet run --project benchmark/InverseScaling.Benchmark.Cli -- accept --family fam --task flippy</code></li>", html);
+        // The baselines are a folder of the user's, so the accept command is the tool's, naming that folder.
+        Assert.Contains($"<li>fam/flippy: no verified baseline yet; once this result is right, accept it: <code>dotnet inverse-scaling accept --baselines {Path.Combine(_root, "baselines")} --family fam --task flippy</code></li>", html);
         Assert.Contains("<pre class=\"prompt\">Q: first?\nA:</pre>", html);
     }
 

@@ -81,7 +81,7 @@ public sealed class ScalingReportTests
             [
                 ("fam/flippy: loss regressed against the baseline: the slope is worse; checkpoint c is worse.", null),
                 ("newfam/flippy: no verified baseline yet; once this result is right, accept it:",
-                    "dotnet run --project benchmark/InverseScaling.Benchmark.Cli -- accept --family newfam --task flippy"),
+                    $"dotnet inverse-scaling accept --baselines {store.Root} --family newfam --task flippy"),
             ],
             ReportWriter.Failures(report));
     }
