@@ -152,7 +152,11 @@ public sealed class BaselineStore(string root)
     {
         if (!Baseline.IsValidName(family)) throw new ArgumentException($"'{family}' is not a valid family name", nameof(family));
         if (!Baseline.IsValidName(task)) throw new ArgumentException($"'{task}' is not a valid task name", nameof(task));
-        return Path.Combine(Root, family, task + suffix);
+        var path = Path.Combine(Root, family, task + suffix);
+        if (!ContainedPath.StaysInside(Root, path))
+            throw new BenchmarkInputException(path, $"{family}/{task}{suffix}, or its folder, is a link that leads outside the baselines folder {TextExcerpt.Escape(Root, 200)}",
+                "replace the link with the file itself: the gate reads and writes baselines only inside the baselines folder");
+        return path;
     }
 
     private static void Check(Baseline b, string path, string family, string task)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Scaling;
@@ -77,7 +76,7 @@ public static class FamilyLoader
         var manifestPath = Path.GetFullPath(System.IO.Directory.Exists(path) ? Path.Combine(path, FileName) : path);
         var manifest = Parse(manifestPath);
         var directory = Path.GetDirectoryName(manifestPath)!;
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hashes = new FileHashes();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var checkpoints = new List<Checkpoint>();
         for (var i = 0; i < manifest.Checkpoints.Count; i++)
@@ -90,9 +89,10 @@ public static class FamilyLoader
                 throw new BenchmarkInputException(manifestPath, $"checkpoint name \"{entry.Name}\" is used twice", "give every checkpoint its own name", field: $"{at}.name");
             }
             string? Resolve(FileRef? file, string field) => file is null ? null
-                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", verifyHashes ? hashes : null, cancellationToken);
+                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", field.StartsWith("onnx", StringComparison.Ordinal) ? InputLimits.ModelBytes : InputLimits.TokenizerBytes,
+                    verifyHashes ? hashes : null, cancellationToken);
             var model = modelsOf?.Invoke(entry) ?? true;
-            string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : Path.GetFullPath(Path.Combine(directory, file.Path));
+            string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : ContainedPath.Inside(directory, file.Path, manifestPath, $"{at}.files.{field}");
             var files = entry.Files;
             checkpoints.Add(new Checkpoint(manifest.Name, entry,
                 ResolveModel(files.Onnx, "onnx")!,
@@ -104,26 +104,10 @@ public static class FamilyLoader
 
     private static FamilyManifest Parse(string manifestPath)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(manifestPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BenchmarkInputException(manifestPath, "the family manifest does not exist", "give the path of a family.json or of the folder that holds it", inner: e);
-        }
-
         const string Fix = "follow the shape of the reference family's family.json";
-        try
-        {
-            using var syntax = JsonDocument.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            throw new BenchmarkInputException(manifestPath, $"family.json is not valid JSON: {e.Message.Split(". ", 2)[0].TrimEnd('.')}", Fix,
-                e.LineNumber is { } l ? (int)l + 1 : null, inner: e);
-        }
+        var text = InputFile.ReadAllText(manifestPath, InputLimits.ManifestBytes, "the family manifest",
+            "give the path of a family.json or of the folder that holds it");
+        JsonInput.ParseDocument(text, manifestPath, FileName, Fix).Dispose();
         FamilyManifest? manifest;
         try
         {
@@ -131,8 +115,7 @@ public static class FamilyLoader
         }
         catch (JsonException e)
         {
-            var field = e.Path is { Length: > 2 } p ? p[2..] : "(root)";
-            throw new BenchmarkInputException(manifestPath, $"\"{field}\" is missing or has the wrong type", Fix, e.LineNumber is { } l ? (int)l + 1 : null, field, e);
+            throw JsonInput.FieldError(manifestPath, Fix, e);
         }
         if (manifest is null) throw new BenchmarkInputException(manifestPath, "family.json is null", "write the manifest as one JSON object");
         if (manifest.SchemaVersion != FamilyManifest.CurrentSchemaVersion)
@@ -140,7 +123,7 @@ public static class FamilyLoader
             throw new BenchmarkInputException(manifestPath, $"schemaVersion {manifest.SchemaVersion} is not supported (this suite reads {FamilyManifest.CurrentSchemaVersion})",
                 $"write \"schemaVersion\": {FamilyManifest.CurrentSchemaVersion}, or update the suite", field: "schemaVersion");
         }
-        if (string.IsNullOrWhiteSpace(manifest.Name)) throw new BenchmarkInputException(manifestPath, "the family has no name", "give \"name\"", field: "name");
+        SafeName.Require(manifest.Name, "family", manifestPath, "name");
         if (manifest.Checkpoints is null or { Count: 0 })
         {
             throw new BenchmarkInputException(manifestPath, "the family lists no checkpoints", "list the checkpoints under \"checkpoints\"", field: "checkpoints");
@@ -152,7 +135,7 @@ public static class FamilyLoader
     {
         BenchmarkInputException Error(string field, string problem, string fix) => new(manifestPath, problem, fix, field: $"{at}.{field}");
 
-        if (string.IsNullOrWhiteSpace(entry.Name)) throw Error("name", "the checkpoint has no name", "give every checkpoint a name");
+        SafeName.Require(entry.Name, "checkpoint", manifestPath, $"{at}.name");
         var who = $"checkpoint \"{entry.Name}\"";
         if (entry.NonEmbeddingParameters <= 0) throw Error("nonEmbeddingParameters", $"{who} has nonEmbeddingParameters {entry.NonEmbeddingParameters}", "give the count of parameters outside the embeddings (> 0)");
         if (entry.Parameters < entry.NonEmbeddingParameters) throw Error("parameters", $"{who} has fewer parameters ({entry.Parameters}) than non-embedding parameters ({entry.NonEmbeddingParameters})", "give the total parameter count");
@@ -174,30 +157,19 @@ public static class FamilyLoader
         if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\"");
     }
 
-    private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, Dictionary<string, string>? hashes, CancellationToken cancellationToken)
+    private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, long maxBytes, FileHashes? hashes, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(file.Path)) throw new BenchmarkInputException(manifestPath, "the file has no path", "give \"path\", relative to family.json", field: field);
-        var path = Path.GetFullPath(Path.Combine(directory, file.Path));
-        if (!File.Exists(path))
-        {
-            throw new BenchmarkInputException(manifestPath, $"{file.Path} does not exist (looked for {path})", "put the file there, or fix the path (relative to family.json)", field: field);
-        }
+        var path = ContainedPath.Resolve(directory, file.Path, manifestPath, field, maxBytes);
         if (file.Sha256 is not { } expected) return path;
         if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit))
         {
-            throw new BenchmarkInputException(manifestPath, $"sha256 \"{expected}\" of {file.Path} is not 64 hexadecimal digits", "write the file's sha256 in lowercase hex (sha256sum)", field: field + ".sha256");
+            throw new BenchmarkInputException(manifestPath, $"sha256 {TextExcerpt.Quote(expected)} of {TextExcerpt.Escape(file.Path, 200)} is not 64 hexadecimal digits", "write the file's sha256 in lowercase hex (sha256sum)", field: field + ".sha256");
         }
         if (hashes is null) return path;
-        if (!hashes.TryGetValue(path, out var actual))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-            actual = Convert.ToHexStringLower(SHA256.HashData(stream));
-            hashes[path] = actual;
-        }
+        var actual = hashes.Sha256(path, cancellationToken);
         if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
         {
-            throw new BenchmarkInputException(manifestPath, $"{file.Path} has sha256 {actual}, and the manifest says {expected.ToLowerInvariant()}",
+            throw new BenchmarkInputException(manifestPath, $"{TextExcerpt.Escape(file.Path, 200)} has sha256 {actual}, and the manifest says {expected.ToLowerInvariant()}",
                 "restore the file the manifest describes, or update its sha256 if the file changed on purpose", field: field + ".sha256");
         }
         return path;

@@ -108,7 +108,11 @@ public sealed class RunFolder
         if (!path.StartsWith(root, StringComparison.Ordinal))
             throw new BenchmarkInputException(Directory,
                 $"the name {TextExcerpt.Quote(string.Join('/', parts))} would put a file outside the run folder",
-                "name tasks and checkpoints with letters, digits, '.', '_' and '-'");
+                $"name tasks and checkpoints with {SafeName.Rule}");
+        if (!ContainedPath.StaysInside(Directory, path))
+            throw new BenchmarkInputException(Directory,
+                $"{TextExcerpt.Quote(string.Join('/', parts))} is, or lies in, a link that leads outside the run folder",
+                "delete the link: a run reads and writes only inside its --out folder");
         return path;
     }
 }

@@ -148,7 +148,7 @@ public static class TaskFileReader
     private static IEnumerable<TaskExample> ReadCsv(Stream stream, string file, TaskFormat format, CancellationToken cancellationToken)
     {
         using var lines = new Utf8LineReader(stream, file, MaxLineBytes);
-        using var parser = new CsvParser(new LineTextReader(lines), CsvConfig);
+        using var parser = new CsvParser(new CsvRecordTextReader(lines, file, InputLimits.LineBytes), CsvConfig);
         var header = ReadHeader(parser, file);
         var fields = format.Spec().Fields;
         foreach (var field in fields)
@@ -178,11 +178,13 @@ public static class TaskFileReader
         HasHeaderRecord = true,
         DetectDelimiter = false,
         IgnoreBlankLines = true,
+        // A second bound beside CsvRecordTextReader's record limit: no field may grow past it either.
+        MaxFieldSize = InputLimits.LineBytes,
     };
 
     private static (IReadOnlyCollection<string>, int) CsvHeader(Utf8LineReader lines, string file)
     {
-        using var parser = new CsvParser(new LineTextReader(lines), CsvConfig);
+        using var parser = new CsvParser(new CsvRecordTextReader(lines, file, InputLimits.LineBytes), CsvConfig);
         return (ReadHeader(parser, file).Keys, 1);
     }
 
@@ -253,16 +255,14 @@ public static class TaskFileReader
             throw Invalid(source, $"classes has {classes.Count} {(classes.Count == 1 ? "entry" : "entries")}; at least two are needed",
                 "list two or more candidate completions, e.g. [\" Yes\", \" No\"]", "classes");
         }
+        var seen = new Dictionary<string, int>(classes.Count, StringComparer.Ordinal);
         for (var i = 0; i < classes.Count; i++)
         {
             if (classes[i].Length == 0) throw Invalid(source, $"class {i} is empty", "give every class some text (normally a leading space and a word)", "classes");
-            for (var j = 0; j < i; j++)
+            if (!seen.TryAdd(classes[i], i))
             {
-                if (classes[i] == classes[j])
-                {
-                    throw Invalid(source, $"classes {j} and {i} are the same string {TextExcerpt.Quote(classes[i])}",
-                        "remove the duplicate: identical classes cannot be told apart", "classes");
-                }
+                throw Invalid(source, $"classes {seen[classes[i]]} and {i} are the same string {TextExcerpt.Quote(classes[i])}",
+                    "remove the duplicate: identical classes cannot be told apart", "classes");
             }
         }
         return classes;
@@ -331,7 +331,21 @@ public static class TaskFileReader
             return value;
         }
 
-        public string GetString(string field) => Get(field, JsonValueKind.String, "a string").GetString()!;
+        public string GetString(string field) => Text(Get(field, JsonValueKind.String, "a string"), field);
+
+        /// <summary>A JSON string's text; an escaped lone surrogate (<c>\ud800</c>) is not text a tokenizer can encode.</summary>
+        private string Text(JsonElement value, string field)
+        {
+            try
+            {
+                return value.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw Invalid(_source, $"\"{field}\" holds an escaped lone UTF-16 surrogate (such as \\ud800), which is not a character",
+                    "write the character itself, or both halves of its surrogate pair", field);
+            }
+        }
 
         public IReadOnlyList<string> GetStringList(string field)
         {
@@ -343,7 +357,7 @@ public static class TaskFileReader
                 {
                     throw Invalid(_source, $"\"{field}\" must be a list of strings, but entry {i} is a {Describe(item.ValueKind)}", FixFor(field), field);
                 }
-                list.Add(item.GetString()!);
+                list.Add(Text(item, field));
                 i++;
             }
             return list;
@@ -393,48 +407,6 @@ public static class TaskFileReader
                 throw Invalid(Source, $"\"{field}\" must be an integer, found {TextExcerpt.Quote(text)}", FixFor(field), field);
             }
             return value;
-        }
-    }
-
-    /// <summary>Feeds validated lines to CsvHelper, putting back the line feeds.</summary>
-    private sealed class LineTextReader(Utf8LineReader lines) : TextReader
-    {
-        private string _current = "";
-        private int _position;
-        private bool _done;
-
-        private bool Ensure()
-        {
-            while (_position >= _current.Length)
-            {
-                if (_done || !lines.TryReadLine(out string line))
-                {
-                    _done = true;
-                    return false;
-                }
-                _current = lines.LineTerminated ? line + "\n" : line;
-                _position = 0;
-            }
-            return true;
-        }
-
-        public override int Peek() => Ensure() ? _current[_position] : -1;
-
-        public override int Read() => Ensure() ? _current[_position++] : -1;
-
-        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-        public override int Read(Span<char> buffer)
-        {
-            var written = 0;
-            while (written < buffer.Length && Ensure())
-            {
-                var take = Math.Min(buffer.Length - written, _current.Length - _position);
-                _current.AsSpan(_position, take).CopyTo(buffer[written..]);
-                _position += take;
-                written += take;
-            }
-            return written;
         }
     }
 }
