@@ -41,9 +41,10 @@ public sealed class GateRun
     public void Prepare(IEnumerable<string> tasks)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        // The baselines are read first: a baselines folder that is a link leading elsewhere is refused before anything in it is touched.
+        foreach (var task in tasks) Settings.Baselines.TryReadVerified(Family.Name, task);
         Output?.DeleteAbandonedFiles();
         AtomicFile.DeleteAbandoned(Path.Combine(Settings.Baselines.Root, Family.Name));
-        foreach (var task in tasks) Settings.Baselines.TryReadVerified(Family.Name, task);
     }
 
     /// <summary>Writes <c>summary.json</c> and gates every task of the run, in the run's task order.</summary>

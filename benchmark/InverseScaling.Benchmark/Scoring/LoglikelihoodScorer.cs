@@ -123,16 +123,27 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         }
         else
         {
-            // Longest batches first; each worker takes the next one when it is free.
+            // Longest batches first; each worker takes the next one when it is free. The first failure stops the others at
+            // their next batch, and the failure of the earliest batch is rethrown as itself (not an AggregateException),
+            // so a bad model gives the same one-line error however the batches fell to the workers.
             var next = -1;
+            var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
             Parallel.ForEach(workers, new ParallelOptions { MaxDegreeOfParallelism = workers.Length, CancellationToken = cancellationToken }, worker =>
             {
-                for (var i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+                for (var i = Interlocked.Increment(ref next); i < work.Count && failures.IsEmpty; i = Interlocked.Increment(ref next))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    work[i](worker);
+                    try
+                    {
+                        work[i](worker);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        failures[i] = e;
+                    }
                 }
             });
+            if (!failures.IsEmpty) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures.MinBy(f => f.Key).Value);
         }
 
         var results = new ContinuationScore[requests.Count];

@@ -295,7 +295,20 @@ public sealed partial class OnnxCausalLanguageModel : ICausalLanguageModel
                 $"export '{name}' as int64 [batch, sequence]",
                 field: name);
         }
+        RequireDynamicAxes(path, name, metadata);
         return new ModelInput(name, kind, TensorElementType.Int64, 0, 0);
+    }
+
+    /// <summary>The scorer feeds batches of any size and length, so a token input must not fix either axis.</summary>
+    internal static void RequireDynamicAxes(string path, string name, NodeMetadata metadata)
+    {
+        if (metadata.Dimensions.All(d => d <= 0)) return;
+        var shape = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : i == 0 ? "batch" : "sequence"));
+        throw new BenchmarkInputException(
+            path,
+            $"input '{name}' has the fixed shape [{shape}]; the scorer feeds batches of any size and length",
+            $"export '{name}' with dynamic batch and sequence axes (dynamic_axes in torch.onnx.export; optimum-cli export onnx does this)",
+            field: name);
     }
 
     private static ModelInput CacheBranchInput(string path, string name, NodeMetadata metadata)

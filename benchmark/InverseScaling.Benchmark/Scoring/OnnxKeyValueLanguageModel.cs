@@ -113,6 +113,7 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
                     throw new BenchmarkInputException(path, $"input '{name}' is {metadata.ElementDataType} with {metadata.Dimensions.Length} dimensions; the scorer feeds int64 [batch, sequence]",
                         $"export '{name}' as int64 [batch, sequence]", field: name);
                 }
+                if (name is InputIds or AttentionMask or PositionIds) OnnxCausalLanguageModel.RequireDynamicAxes(path, name, metadata);
             }
             if (!inputs.ContainsKey(AttentionMask))
             {

@@ -62,9 +62,12 @@ internal sealed class BadInputWorkspace
         workspace.WriteModel(workspace.OnnxA, new TinyOnnxModel(Embedding()));
         workspace.WriteModel(workspace.OnnxB, new TinyOnnxModel(Embedding()));
         workspace.SaveFamily();
-        File.WriteAllText(workspace.GoodTask, GoodLine + "\n" + GoodLine.Replace("\"answer_index\": 0", "\"answer_index\": 1") + "\n" + GoodLine + "\n");
+        File.WriteAllText(workspace.GoodTask, GoodTaskText);
         return workspace;
     }
+
+    /// <summary>The good task's content: three examples.</summary>
+    public static string GoodTaskText => GoodLine + "\n" + GoodLine.Replace("\"answer_index\": 0", "\"answer_index\": 1") + "\n" + GoodLine + "\n";
 
     /// <summary>A valid example line.</summary>
     public const string GoodLine = """{"prompt": "the cat", "classes": [" a", " b"], "answer_index": 0}""";

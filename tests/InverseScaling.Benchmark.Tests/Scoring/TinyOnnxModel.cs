@@ -25,6 +25,8 @@ internal sealed record TinyOnnxModel(float[][] Embedding)
     /// so the session metadata cannot tell it and only a run can.
     /// </summary>
     public bool OpaqueLogitsWidth { get; init; }
+    /// <summary>Declares input_ids with these fixed dimensions instead of symbolic [batch, sequence].</summary>
+    public int[]? FixedInputShape { get; init; }
 
     private const int FloatType = 1, Int64Type = 7, BoolType = 9, Float16Type = 10;
 
@@ -43,7 +45,9 @@ internal sealed record TinyOnnxModel(float[][] Embedding)
         var tokenLogits = Positions is null && !OpaqueLogitsWidth ? LogitsName : "token_logits";
         graph.Message(1, Node("Gather", ["embedding", InputIdsName], [tokenLogits]));
         graph.Message(5, Initializer("embedding", Embedding, valueType));
-        graph.Message(11, Value(InputIdsName, Int64Type, "batch", "sequence"));
+        graph.Message(11, FixedInputShape is { } fixedShape
+            ? Value(InputIdsName, Int64Type, [.. fixedShape.Cast<object>()])
+            : Value(InputIdsName, Int64Type, "batch", "sequence"));
         if (AttentionMask) graph.Message(11, Value("attention_mask", Int64Type, "batch", "sequence"));
         if (Positions is not null)
         {
