@@ -22,6 +22,7 @@ internal static class InverseScalingCli
         AcceptCommand.Create,
         ReportCommand.Create,
         MergeCommand.Create,
+        TokenizeCommand.Create,
     ];
 
     public static RootCommand Create()

@@ -46,7 +46,7 @@ internal static class ResultTable
             .SelectMany(t => t.Task.Checkpoints.Concat(t.Control?.Checkpoints ?? []))
             .Aggregate(EncodingStats.Empty, (sum, c) => sum.Add(c.Encoding));
         output.WriteLine(
-            $"Encoding: {total.Requests} requests; {total.BoundaryDiffers} would split differently if context and continuation were encoded jointly; " +
+            $"Encoding: {total.Requests} requests; {total.BoundaryDiffers} with no clean token boundary after the context (continuation encoded on its own); " +
             $"{total.Truncated} cut from the left to fit the context; {total.ClassesWithoutLeadingSpace} continuations without a leading space.");
     }
 

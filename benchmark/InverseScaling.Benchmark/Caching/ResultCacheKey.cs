@@ -24,10 +24,10 @@ public sealed record ResultCacheKey(string ModelSha256, string TokenizerSha256, 
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var files = checkpoint.Manifest.Files;
-        var model = Sha(files.Onnx, checkpoint.OnnxPath);
+        var model = files.Onnx.ContentSha256(checkpoint.OnnxPath, checkpoint.OnnxData, p => FileHash.Sha256(p));
         if (withPast && checkpoint.OnnxWithPastPath is { } withPastPath)
         {
-            model = Combine($"{model}\n{Sha(files.OnnxWithPast!, withPastPath)}");
+            model = Combine($"{model}\n{files.OnnxWithPast!.ContentSha256(withPastPath, checkpoint.OnnxWithPastData, p => FileHash.Sha256(p))}");
         }
         var tokenizer = checkpoint.Tokenizer;
         var parts = new StringBuilder();
@@ -39,6 +39,8 @@ public sealed record ResultCacheKey(string ModelSha256, string TokenizerSha256, 
         Add("merges", files.Merges, tokenizer.Merges);
         Add("tokenizer.json", files.TokenizerJson, tokenizer.TokenizerJson);
         Add("sentencepiece", files.SentencePiece, tokenizer.SentencePiece);
+        Add("tiktoken", files.Tiktoken, tokenizer.Tiktoken);
+        if (tokenizer.TiktokenEncoding is { } encoding) parts.Append("tiktoken-encoding:").Append(encoding).Append('\n');
         return new ResultCacheKey(model, Combine(parts.ToString()), scorer, suiteVersion);
     }
 

@@ -6,7 +6,7 @@ using InverseScaling.Benchmark.Tasks;
 namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>How the requests of one task were encoded on one checkpoint; counts the run reports.</summary>
-/// <param name="BoundaryDiffers">Requests whose joint encoding would have split context and continuation differently.</param>
+/// <param name="BoundaryDiffers">Requests with no clean token boundary after the context, whose continuation was encoded on its own (the fallback).</param>
 /// <param name="Truncated">Requests cut from the left to fit the model's context.</param>
 /// <param name="ClassesWithoutLeadingSpace">Continuations that do not start with whitespace.</param>
 public sealed record EncodingStats(int Requests, int BoundaryDiffers, int Truncated, int ClassesWithoutLeadingSpace)

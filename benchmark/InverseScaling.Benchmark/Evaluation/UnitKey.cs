@@ -47,12 +47,14 @@ public sealed record UnitKey(
         Add("merges", checkpoint.Tokenizer.Merges, files.Merges);
         Add("tokenizerJson", checkpoint.Tokenizer.TokenizerJson, files.TokenizerJson);
         Add("sentencePiece", checkpoint.Tokenizer.SentencePiece, files.SentencePiece);
+        Add("tiktoken", checkpoint.Tokenizer.Tiktoken, files.Tiktoken);
+        if (checkpoint.Tokenizer.TiktokenEncoding is { } encoding) tokenizer["tiktokenEncoding"] = encoding;
         var data = control ? task.ControlPath ?? throw new ArgumentException($"task {task.Name} has no control set", nameof(control)) : task.DataPath;
         return new UnitKey(
             checkpoint.Name,
             task.Name,
             control,
-            files.Onnx.Sha256?.ToLowerInvariant() ?? hashes.Sha256(checkpoint.OnnxPath),
+            files.Onnx.ContentSha256(checkpoint.OnnxPath, checkpoint.OnnxData, p => hashes.Sha256(p)),
             tokenizer,
             hashes.Sha256(data),
             task.Definition.Format,

@@ -89,15 +89,27 @@ public static class FamilyLoader
                 throw new BenchmarkInputException(manifestPath, $"checkpoint name \"{entry.Name}\" is used twice", "give every checkpoint its own name", field: $"{at}.name");
             }
             string? Resolve(FileRef? file, string field) => file is null ? null
-                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", field.StartsWith("onnx", StringComparison.Ordinal) ? InputLimits.ModelBytes : InputLimits.TokenizerBytes,
+                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", LimitOf(field),
                     verifyHashes ? hashes : null, cancellationToken);
             var model = modelsOf?.Invoke(entry) ?? true;
             string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : ContainedPath.Inside(directory, file.Path, manifestPath, $"{at}.files.{field}");
             var files = entry.Files;
+            IReadOnlyList<string> ResolveData(FileRef? file, string field) => file?.Data is not { } data ? []
+                : data.Select((d, k) => model ? Resolve(d, $"{field}.data[{k}]")! : ContainedPath.Inside(directory, d.Path, manifestPath, $"{at}.files.{field}.data[{k}]")).ToArray();
+            var onnx = ResolveModel(files.Onnx, "onnx")!;
+            var withPast = ResolveModel(files.OnnxWithPast, "onnxWithPast");
+            var onnxData = ResolveData(files.Onnx, "onnx");
+            var withPastData = ResolveData(files.OnnxWithPast, "onnxWithPast");
+            if (verifyHashes && model)
+            {
+                CheckModel(manifestPath, entry, at, onnx, onnxData, withPast, withPastData, cancellationToken);
+            }
             checkpoints.Add(new Checkpoint(manifest.Name, entry,
-                ResolveModel(files.Onnx, "onnx")!,
-                ResolveModel(files.OnnxWithPast, "onnxWithPast"),
-                new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"))));
+                onnx,
+                withPast,
+                new TokenizerFiles(Resolve(files.Vocab, "vocab"), Resolve(files.Merges, "merges"), Resolve(files.TokenizerJson, "tokenizerJson"), Resolve(files.SentencePiece, "sentencePiece"),
+                    Resolve(files.Tiktoken, "tiktoken"), entry.Tiktoken))
+                { OnnxData = onnxData, OnnxWithPastData = withPastData });
         }
         return new Family(manifest, directory, manifestPath, checkpoints);
     }
@@ -105,18 +117,18 @@ public static class FamilyLoader
     private static FamilyManifest Parse(string manifestPath)
     {
         const string Fix = "follow the shape of the reference family's family.json";
-        var text = InputFile.ReadAllText(manifestPath, InputLimits.ManifestBytes, "the family manifest",
-            "give the path of a family.json or of the folder that holds it");
-        JsonInput.ParseDocument(text, manifestPath, FileName, Fix).Dispose();
-        FamilyManifest? manifest;
-        try
+        if (!File.Exists(manifestPath))
         {
-            manifest = JsonSerializer.Deserialize<FamilyManifest>(text, Options);
+            throw new BenchmarkInputException(manifestPath, "the family manifest does not exist", "give the path of a family.json or of the folder that holds it");
         }
-        catch (JsonException e)
+        using var document = JsonInput.ReadDocument(manifestPath, InputLimits.ManifestBytes, "family.json", Fix);
+        var problems = ManifestSchema.Problems(document.RootElement);
+        if (problems.Count > 0)
         {
-            throw JsonInput.FieldError(manifestPath, Fix, e);
+            throw new BenchmarkInputException(manifestPath, string.Join("; ", problems.Select(p => p.Problem)),
+                "write the fields the README's family.json table lists, spelt as there", field: problems[0].Field);
         }
+        var manifest = JsonInput.Deserialize<FamilyManifest>(document.RootElement, Options, manifestPath, Fix);
         if (manifest is null) throw new BenchmarkInputException(manifestPath, "family.json is null", "write the manifest as one JSON object");
         if (manifest.SchemaVersion != FamilyManifest.CurrentSchemaVersion)
         {
@@ -152,10 +164,48 @@ public static class FamilyLoader
             var missing = files.Vocab is null ? "vocab" : "merges";
             throw Error($"files.{missing}", $"{who} has {(missing == "merges" ? "a vocab.json without its merges file" : "a merges file without its vocab.json")}", $"give \"files.{missing}\"");
         }
-        var tokenizers = (files.Vocab is null ? 0 : 1) + (files.TokenizerJson is null ? 0 : 1) + (files.SentencePiece is null ? 0 : 1);
-        if (tokenizers == 0) throw Error("files", $"{who} has no tokenizer", "give \"vocab\" + \"merges\", \"tokenizerJson\" or \"sentencePiece\"");
-        if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\"");
+        if (entry.Tiktoken is { } encoding && !Tokenization.TiktokenEncoding.Names.Contains(encoding))
+        {
+            throw Error("tiktoken", $"{who} names tiktoken encoding {TextExcerpt.Quote(encoding)}, which the suite does not ship", $"use one of {string.Join(", ", Tokenization.TiktokenEncoding.Names)}");
+        }
+        var tiktoken = files.Tiktoken is not null || entry.Tiktoken is not null;
+        var tokenizers = (files.Vocab is null ? 0 : 1) + (files.TokenizerJson is null ? 0 : 1) + (files.SentencePiece is null ? 0 : 1) + (tiktoken ? 1 : 0);
+        if (tokenizers == 0) throw Error("files", $"{who} has no tokenizer", "give \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\" or the checkpoint's \"tiktoken\" encoding");
+        if (tokenizers > 1) throw Error("files", $"{who} names more than one tokenizer", "keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\"");
     }
+
+    /// <summary>
+    /// The checks <c>family init</c> applies, for a hand-written manifest too: <c>maxContext</c> within the model's
+    /// position table, and every external-data file the ONNX files read listed (and so hashed).
+    /// </summary>
+    private static void CheckModel(string manifestPath, CheckpointManifest entry, string at, string onnx, IReadOnlyList<string> onnxData,
+        string? withPast, IReadOnlyList<string> withPastData, CancellationToken cancellationToken)
+    {
+        if (ModelInspector.TryInspect(onnx, cancellationToken) is not { } facts) return;
+        if (facts.PositionLimit is { } limit && entry.MaxContext > limit)
+        {
+            throw new BenchmarkInputException(manifestPath, $"checkpoint \"{entry.Name}\" has maxContext {entry.MaxContext}, and its model takes at most {limit} positions",
+                $"give maxContext {limit} or less", field: $"{at}.maxContext");
+        }
+        var listed = new HashSet<string>(onnxData.Concat(withPastData).Append(onnx), StringComparer.Ordinal);
+        if (withPast is not null) listed.Add(withPast);
+        foreach (var (model, field, external) in new[] { (onnx, "onnx", facts.ExternalData) }
+                     .Concat(withPast is null ? [] : [(withPast, "onnxWithPast", ModelInspector.TryInspect(withPast, cancellationToken)?.ExternalData ?? [])]))
+        {
+            foreach (var file in external.Where(f => !listed.Contains(f)))
+            {
+                throw new BenchmarkInputException(manifestPath,
+                    $"{Path.GetFileName(model)} reads its weights from {Path.GetFileName(file)}, which the manifest does not list, so its sha256 is not checked",
+                    $"add it under files.{field}.data with its sha256 (inverse-scaling family init writes it)", field: $"{at}.files.{field}.data");
+            }
+        }
+    }
+
+    /// <summary>The largest file a field may name (<see cref="InputLimits"/>).</summary>
+    private static long LimitOf(string field) =>
+        field.Contains(".data[", StringComparison.Ordinal) ? InputLimits.ModelDataBytes
+        : field.StartsWith("onnx", StringComparison.Ordinal) ? InputLimits.ModelBytes
+        : InputLimits.TokenizerBytes;
 
     private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, long maxBytes, FileHashes? hashes, CancellationToken cancellationToken)
     {

@@ -1,47 +1,43 @@
-using Microsoft.ML.Tokenizers;
-
 namespace InverseScaling.Benchmark.Tokenization;
 
-/// <summary>How a tokenizer splits text, which decides how a continuation is encoded after other text.</summary>
+/// <summary>Which file a tokenizer was read from, and so which implementation encodes with it.</summary>
 public enum TokenizerKind
 {
-    /// <summary>GPT-2-style byte-level BPE (vocab.json + merges.txt or a Hugging Face tokenizer.json).</summary>
-    ByteLevelBpe,
-    /// <summary>A SentencePiece model (tokenizer.model): adds a dummy-prefix space at the start of text.</summary>
+    /// <summary>GPT-2-style byte-level BPE from <c>vocab.json</c> + <c>merges.txt</c> (Microsoft.ML.Tokenizers).</summary>
+    VocabAndMerges,
+    /// <summary>A Hugging Face <c>tokenizer.json</c> of any pipeline (Hugging Face's own Rust tokenizers, via Tokenizers.DotNet).</summary>
+    TokenizerJson,
+    /// <summary>A SentencePiece <c>tokenizer.model</c> (Microsoft.ML.Tokenizers); adds a dummy-prefix space at the start of text.</summary>
     SentencePiece,
+    /// <summary>A tiktoken encoding, by name or <c>*.tiktoken</c> file (Microsoft.ML.Tokenizers).</summary>
+    Tiktoken,
 }
 
 /// <summary>
-/// A checkpoint's tokenizer: the <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> plus what the suite needs around it
-/// (vocabulary size, token ids by name, and encoding of text that follows other text). Never adds BOS or EOS itself.
+/// A checkpoint's tokenizer: text to token ids exactly as the tokenizer's reference implementation gives them, never adding
+/// BOS, EOS or any other special token (the family's BOS policy decides that), plus what the suite needs around it:
+/// vocabulary size and token ids by name. Encoding is thread-safe.
 /// </summary>
 public sealed class CheckpointTokenizer
 {
+    private readonly TokenizerEngine _engine;
     private readonly IReadOnlyDictionary<string, int> _vocabulary;
-    private readonly SentencePieceNormalizer? _followingNormalizer;
 
-    internal CheckpointTokenizer(Tokenizer tokenizer, TokenizerKind kind, string source,
-        IReadOnlyDictionary<string, int> vocabulary, IReadOnlyDictionary<string, int> specialTokens)
+    internal CheckpointTokenizer(TokenizerEngine engine, TokenizerKind kind, string source,
+        IReadOnlyDictionary<string, int> vocabulary, IReadOnlyDictionary<string, int> specialTokens, int? vocabularySize = null)
     {
-        Tokenizer = tokenizer;
+        _engine = engine;
         Kind = kind;
         Source = source;
         _vocabulary = vocabulary;
         SpecialTokens = specialTokens;
-        VocabularySize = Math.Max(vocabulary.Count == 0 ? 0 : vocabulary.Values.Max(), specialTokens.Count == 0 ? 0 : specialTokens.Values.Max()) + 1;
-        if (tokenizer is SentencePieceTokenizer { Normalizer: SentencePieceNormalizer n })
-        {
-            // Text that follows other text gets no dummy prefix and keeps its whitespace as written.
-            _followingNormalizer = new SentencePieceNormalizer(removeExtraWhiteSpaces: false, addDummyPrefix: false,
-                n.EscapeWhiteSpaces, n.TreatWhitespaceAsSuffix, n.SpecialTokens);
-        }
+        VocabularySize = vocabularySize
+            ?? Math.Max(vocabulary.Count == 0 ? 0 : vocabulary.Values.Max(), specialTokens.Count == 0 ? 0 : specialTokens.Values.Max()) + 1;
     }
-
-    public Tokenizer Tokenizer { get; }
 
     public TokenizerKind Kind { get; }
 
-    /// <summary>The file the tokenizer was read from, for messages.</summary>
+    /// <summary>The file (or tiktoken encoding name) the tokenizer was read from, for messages.</summary>
     public string Source { get; }
 
     /// <summary>One more than the largest id the tokenizer can produce: the least logits width a model must have.</summary>
@@ -54,20 +50,15 @@ public sealed class CheckpointTokenizer
     public int? FindTokenId(string token) =>
         SpecialTokens.TryGetValue(token, out var id) || _vocabulary.TryGetValue(token, out id) ? id : null;
 
-    /// <summary>Encodes text that starts the input.</summary>
-    public int[] Encode(string text) => Tokenizer.EncodeToIds(text).ToArray();
+    /// <summary>Encodes text as the start of an input (a SentencePiece-style tokenizer adds its dummy prefix).</summary>
+    public int[] Encode(string text) => _engine.Encode(text);
 
     /// <summary>
-    /// Encodes text that follows other text: for byte-level BPE the same as <see cref="Encode"/>; for SentencePiece
-    /// without the dummy-prefix space and without BOS.
+    /// Encodes text on its own as text that follows other text: the request encoder's fallback when a context's encoding
+    /// is not a prefix of the joint one. For a SentencePiece model without the dummy prefix; otherwise as <see cref="Encode"/>.
     /// </summary>
-    public int[] EncodeFollowing(string text)
-    {
-        if (Tokenizer is SentencePieceTokenizer sentencePiece && _followingNormalizer is not null)
-        {
-            return sentencePiece.EncodeToIds(_followingNormalizer.Normalize(text), addBeginningOfSentence: false, addEndOfSentence: false,
-                considerPreTokenization: false, considerNormalization: false).ToArray();
-        }
-        return Encode(text);
-    }
+    public int[] EncodeFollowing(string text) => _engine.EncodeFollowing(text);
+
+    /// <summary>The text of token ids, for messages and round-trip checks.</summary>
+    public string Decode(int[] ids) => _engine.Decode(ids);
 }

@@ -6,10 +6,14 @@ using InverseScaling.Benchmark.Tasks;
 namespace InverseScaling.Benchmark.Tokenization;
 
 /// <summary>
-/// Turns requests into token ids for one checkpoint. Trailing whitespace of the context moves to the continuation;
-/// context and continuation are encoded separately so the scored tokens are exactly the continuation's; BOS follows the
-/// checkpoint's policy; too long inputs lose context tokens from the left so that context + continuation fit <see cref="MaxContext"/>.
-/// Requests that share a context may share its id array: treat the arrays as read-only.
+/// Turns requests into token ids for one checkpoint. Trailing whitespace of the context moves to the continuation. The
+/// scored tokens are what the continuation becomes inside the full text: context + continuation is encoded jointly, and
+/// when the context's own encoding is a prefix of that, the continuation is the rest (so a SentencePiece-style dummy
+/// prefix is never scored, and byte-level BPE gives the same ids as separate encoding). When it is not a prefix (the
+/// continuation merges with the end of the context), the continuation falls back to its own encoding as text that
+/// follows other text, and the request is flagged (<see cref="TokenizedRequest.BoundaryDiffers"/>) so the run counts it.
+/// BOS follows the checkpoint's policy; too long inputs lose context tokens from the left so that context +
+/// continuation fit <see cref="MaxContext"/>. Requests that share a context may share its id array: treat the arrays as read-only.
 /// </summary>
 public sealed class RequestEncoder
 {
@@ -67,8 +71,12 @@ public sealed class RequestEncoder
         if (continuation.Length == 0) throw Error(source, "the continuation is empty", "give every class or completion some text");
 
         var contextIds = EncodeContext(context);
-        var continuationIds = context.Length == 0 ? _tokenizer.Encode(continuation) : EncodeFollowing(continuation);
-        var boundaryDiffers = context.Length > 0 && !Joint(context, continuation, contextIds, continuationIds);
+        var (continuationIds, boundaryDiffers) = EncodeContinuation(context, continuation, contextIds);
+        if (continuationIds.Length == 0)
+        {
+            throw Error(source, $"the continuation {TextExcerpt.Quote(continuation)} encodes to no tokens with the checkpoint's tokenizer ({_tokenizer.Source})",
+                "give every class or completion text the tokenizer keeps (its normalizer may drop whitespace or unknown characters)");
+        }
 
         int[] input;
         if (_bosAlways) input = [BosId!.Value, .. contextIds];
@@ -157,7 +165,19 @@ public sealed class RequestEncoder
         return _lastContextIds;
     }
 
-    /// <summary>Classes repeat across examples (" Yes", " No"), so continuation ids are cached up to a bound.</summary>
+    /// <summary>
+    /// The continuation's tokens inside the joint encoding when the context's own encoding is its prefix; otherwise the
+    /// fallback, the continuation encoded on its own as following text, flagged.
+    /// </summary>
+    private (int[] Ids, bool Fallback) EncodeContinuation(string context, string continuation, int[] contextIds)
+    {
+        if (context.Length == 0) return (_tokenizer.Encode(continuation), false);
+        var joint = _tokenizer.Encode(context + continuation);
+        if (joint.Length > contextIds.Length && joint.AsSpan(0, contextIds.Length).SequenceEqual(contextIds)) return (joint[contextIds.Length..], false);
+        return (EncodeFollowing(continuation), true);
+    }
+
+    /// <summary>Fallbacks repeat the same classes (" Yes", " No"), so their separate encodings are cached up to a bound.</summary>
     private int[] EncodeFollowing(string continuation)
     {
         if (_continuations.TryGetValue(continuation, out var ids)) return ids;
@@ -165,15 +185,6 @@ public sealed class RequestEncoder
         if (_continuations.Count >= MaxCachedContinuations) _continuations.Clear();
         _continuations[continuation] = ids;
         return ids;
-    }
-
-    /// <summary>True when encoding context + continuation together gives exactly the two separate encodings in a row.</summary>
-    private bool Joint(string context, string continuation, int[] contextIds, int[] continuationIds)
-    {
-        var joint = _tokenizer.Encode(context + continuation);
-        return joint.Length == contextIds.Length + continuationIds.Length
-            && joint.AsSpan(0, contextIds.Length).SequenceEqual(contextIds)
-            && joint.AsSpan(contextIds.Length).SequenceEqual(continuationIds);
     }
 
     private static BenchmarkInputException Error(SourceLocation? source, string problem, string fix) =>

@@ -2,18 +2,21 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.IO;
 using Microsoft.ML.Tokenizers;
 
 namespace InverseScaling.Benchmark.Tokenization;
 
 /// <summary>
 /// Builds a checkpoint's tokenizer from its files: GPT-2-style <c>vocab.json</c> + <c>merges.txt</c>, a Hugging Face
-/// byte-level BPE <c>tokenizer.json</c>, or a SentencePiece <c>tokenizer.model</c>.
+/// <c>tokenizer.json</c> of any pipeline, a SentencePiece <c>tokenizer.model</c>, or a tiktoken encoding (name or file).
 /// </summary>
 public static partial class TokenizerFactory
 {
     /// <summary>GPT-2's pre-tokenisation: contractions, optionally space-led letters, digits and other runs, then whitespace.</summary>
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
+    private const string VocabFix = "use the vocab.json saved with the tokenizer (a JSON object of token → id)";
 
     [GeneratedRegex(Gpt2Pattern)]
     private static partial Regex Gpt2Regex();
@@ -40,7 +43,29 @@ public static partial class TokenizerFactory
         }
         if (files.TokenizerJson is { } json) return FromTokenizerJson(json);
         if (files.SentencePiece is { } model) return FromSentencePiece(model);
+        if (files.Tiktoken is { } ranks) return TiktokenEncoding.FromFile(ranks, files.TiktokenEncoding);
+        if (files.TiktokenEncoding is { } name) return TiktokenEncoding.FromName(name, "(tiktoken)", "tiktoken");
         throw new ArgumentException("the checkpoint names no tokenizer file", nameof(files));
+    }
+
+    /// <summary>
+    /// The tokenizer a single path or name stands for, as the <c>tokenize</c> verb takes it: a tiktoken encoding name,
+    /// <c>*.tiktoken</c>, <c>*.model</c> (SentencePiece), <c>*vocab.json</c> (with <c>merges.txt</c> beside it) or any other
+    /// <c>*.json</c> (a Hugging Face tokenizer.json).
+    /// </summary>
+    public static CheckpointTokenizer FromPath(string fileOrName)
+    {
+        if (TiktokenEncoding.Names.Contains(fileOrName) && !File.Exists(fileOrName)) return TiktokenEncoding.FromName(fileOrName, fileOrName);
+        var name = Path.GetFileName(fileOrName);
+        if (name.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase)) return TiktokenEncoding.FromFile(fileOrName);
+        if (name.EndsWith(".model", StringComparison.OrdinalIgnoreCase)) return FromSentencePiece(fileOrName);
+        if (name.EndsWith("vocab.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return FromVocabAndMerges(fileOrName, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(fileOrName))!, "merges.txt"));
+        }
+        if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return FromTokenizerJson(fileOrName);
+        throw new BenchmarkInputException(fileOrName, "the tokenizer's kind cannot be told from its name",
+            $"give a tokenizer.json, a vocab.json (merges.txt beside it), a tokenizer.model, a *.tiktoken file or one of {string.Join(", ", TiktokenEncoding.Names)}");
     }
 
     /// <summary>A GPT-2-style byte-level BPE from <c>vocab.json</c> (token → id) and <c>merges.txt</c> (one "a b" per line, optional <c>#version</c> header).</summary>
@@ -50,101 +75,17 @@ public static partial class TokenizerFactory
         var merges = ReadMerges(mergesPath, vocabulary);
         CheckByteAlphabet(vocabPath, vocabulary);
         var specials = vocabulary.Where(kv => SpecialTokenRegex().IsMatch(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        return ByteLevel(vocabPath, vocabulary, merges, specials, normalizer: null);
+        return ByteLevel(vocabPath, vocabulary, merges, specials);
     }
 
-    /// <summary>A byte-level BPE from a Hugging Face <c>tokenizer.json</c>: <c>model.vocab</c>, <c>model.merges</c> in either form, <c>added_tokens</c>.</summary>
-    public static CheckpointTokenizer FromTokenizerJson(string path)
-    {
-        using var document = ParseJson(path, "tokenizer.json", "use the tokenizer.json saved with the checkpoint");
-        var root = document.RootElement;
-        var model = Property(path, root, "model", JsonValueKind.Object);
-        var type = Property(path, model, "type", JsonValueKind.String, "model.type").GetString();
-        if (type != "BPE")
-        {
-            throw new BenchmarkInputException(path, $"model type \"{type}\" is not supported", "use a byte-level BPE tokenizer.json, or the SentencePiece tokenizer.model", field: "model.type");
-        }
-        foreach (var affix in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
-        {
-            if (model.TryGetProperty(affix, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
-            {
-                throw new BenchmarkInputException(path, $"model.{affix} is set, which byte-level BPE does not use", "use a GPT-2-style byte-level BPE tokenizer.json", field: $"model.{affix}");
-            }
-        }
-        CheckPreTokenizer(path, root);
-        var normalizer = ReadNormalizer(path, root);
+    /// <summary>A Hugging Face <c>tokenizer.json</c> of any pipeline, encoded by Hugging Face's own tokenizers without special tokens.</summary>
+    public static CheckpointTokenizer FromTokenizerJson(string path) => HuggingFaceTokenizerJson.Load(path);
 
-        var vocabulary = ReadVocabulary(path, Property(path, model, "vocab", JsonValueKind.Object, "model.vocab"), "model.vocab");
-        var merges = new List<string>();
-        var index = 0;
-        foreach (var merge in Property(path, model, "merges", JsonValueKind.Array, "model.merges").EnumerateArray())
-        {
-            var field = $"model.merges[{index}]";
-            var (left, right) = merge.ValueKind switch
-            {
-                JsonValueKind.String => SplitMerge(merge.GetString()!) ?? throw new BenchmarkInputException(path,
-                    $"merge \"{merge.GetString()}\" is not two tokens separated by one space", "write each merge as \"a b\" or [\"a\", \"b\"]", field: field),
-                JsonValueKind.Array when merge.GetArrayLength() == 2 && merge.EnumerateArray().All(p => p.ValueKind == JsonValueKind.String) =>
-                    (merge[0].GetString()!, merge[1].GetString()!),
-                _ => throw new BenchmarkInputException(path, $"merge {merge.GetRawText()} is neither \"a b\" nor [\"a\", \"b\"]", "write each merge as \"a b\" or [\"a\", \"b\"]", field: field),
-            };
-            if (left.Contains(' ') || right.Contains(' '))
-            {
-                throw new BenchmarkInputException(path, $"merge [\"{left}\", \"{right}\"] has a space inside a token, which byte-level BPE never produces",
-                    "use a byte-level BPE tokenizer.json", field: field);
-            }
-            CheckMerge(vocabulary, left, right, m => new BenchmarkInputException(path, m, "use the merges saved with this vocabulary", field: field));
-            merges.Add(left + " " + right);
-            index++;
-        }
-        CheckByteAlphabet(path, vocabulary);
-
-        var specials = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
-        {
-            index = 0;
-            foreach (var token in added.EnumerateArray())
-            {
-                var field = $"added_tokens[{index++}]";
-                var content = Property(path, token, "content", JsonValueKind.String, field + ".content").GetString()!;
-                if (!Property(path, token, "id", JsonValueKind.Number, field + ".id").TryGetInt32(out var id) || id < 0)
-                {
-                    throw new BenchmarkInputException(path, $"the id of added token \"{content}\" is not a non-negative integer", "fix the id", field: field + ".id");
-                }
-                if (vocabulary.TryGetValue(content, out var vocabId) && vocabId != id)
-                {
-                    throw new BenchmarkInputException(path, $"added token \"{content}\" has id {id} but the vocabulary gives it {vocabId}", "use one id for the token", field: field + ".id");
-                }
-                specials[content] = id;
-                vocabulary.TryAdd(content, id);
-            }
-        }
-        return ByteLevel(path, vocabulary, merges, specials, normalizer);
-    }
-
-    /// <summary>A SentencePiece model (BPE or Unigram), encoding without BOS/EOS.</summary>
-    public static CheckpointTokenizer FromSentencePiece(string path)
-    {
-        SentencePieceTokenizer tokenizer;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            tokenizer = SentencePieceTokenizer.Create(stream, false, false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BenchmarkInputException(path, "the SentencePiece model does not exist", "check the checkpoint's \"sentencePiece\" path", inner: e);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new BenchmarkInputException(path, $"cannot read the SentencePiece model: {e.Message}", "give the tokenizer.model file saved with the checkpoint", inner: e);
-        }
-        return new CheckpointTokenizer(tokenizer, TokenizerKind.SentencePiece, path, tokenizer.Vocabulary,
-            tokenizer.SpecialTokens ?? new Dictionary<string, int>());
-    }
+    /// <summary>A SentencePiece model (BPE or Unigram), encoding without BOS/EOS; refused where Microsoft.ML.Tokenizers would differ from sentencepiece.</summary>
+    public static CheckpointTokenizer FromSentencePiece(string path) => SentencePieceModel.Load(path);
 
     private static CheckpointTokenizer ByteLevel(string source, Dictionary<string, int> vocabulary, List<string> merges,
-        Dictionary<string, int> specials, Normalizer? normalizer)
+        Dictionary<string, int> specials)
     {
         var tokenizer = BpeTokenizer.Create(new BpeOptions(vocabulary)
         {
@@ -152,14 +93,13 @@ public static partial class TokenizerFactory
             ByteLevel = true,
             SpecialTokens = specials.Count > 0 ? specials : null,
             PreTokenizer = new RegexPreTokenizer(Gpt2Regex(), specials.Count > 0 ? specials : null),
-            Normalizer = normalizer,
         });
-        return new CheckpointTokenizer(tokenizer, TokenizerKind.ByteLevelBpe, source, vocabulary, specials);
+        return new CheckpointTokenizer(new MicrosoftMlEngine(tokenizer, source), TokenizerKind.VocabAndMerges, source, vocabulary, specials);
     }
 
     private static Dictionary<string, int> ReadVocabulary(string path)
     {
-        using var document = ParseJson(path, "vocab.json", "use the vocab.json saved with the tokenizer (a JSON object of token → id)");
+        using var document = JsonInput.ReadDocument(path, InputLimits.TokenizerBytes, "vocab.json", VocabFix);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw new BenchmarkInputException(path, "vocab.json is not a JSON object of token → id", "use the vocab.json saved with the tokenizer");
@@ -195,15 +135,9 @@ public static partial class TokenizerFactory
     private static List<string> ReadMerges(string path, Dictionary<string, int> vocabulary)
     {
         var merges = new List<string>();
-        IEnumerable<string> lines;
-        try
-        {
-            lines = File.ReadLines(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BenchmarkInputException(path, "the merges file does not exist", "put the merges.txt saved with the tokenizer there, or fix the checkpoint's \"merges\" path", inner: e);
-        }
+        var text = InputFile.ReadAllText(path, InputLimits.TokenizerBytes, "the merges file",
+            "put the merges.txt saved with the tokenizer there, or fix the checkpoint's \"merges\" path");
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r'));
         var number = 0;
         foreach (var line in lines)
         {
@@ -261,76 +195,4 @@ public static partial class TokenizerFactory
         return (char)(256 + shifted);
     }
 
-    private static void CheckPreTokenizer(string path, JsonElement root)
-    {
-        if (!root.TryGetProperty("pre_tokenizer", out var pre) || pre.ValueKind == JsonValueKind.Null)
-        {
-            throw new BenchmarkInputException(path, "there is no pre_tokenizer; byte-level BPE needs the ByteLevel pre-tokenizer",
-                "use a GPT-2-style byte-level BPE tokenizer.json", field: "pre_tokenizer");
-        }
-        var field = "pre_tokenizer";
-        if (pre.TryGetProperty("type", out var t) && t.GetString() == "Sequence" && pre.TryGetProperty("pretokenizers", out var list)
-            && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 1)
-        {
-            pre = list[0];
-            field = "pre_tokenizer.pretokenizers[0]";
-        }
-        var type = pre.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
-        if (type != "ByteLevel")
-        {
-            throw new BenchmarkInputException(path, $"pre-tokenizer \"{type}\" is not supported", "use a GPT-2-style byte-level BPE tokenizer.json (ByteLevel pre-tokenizer)", field: field);
-        }
-        if (pre.TryGetProperty("add_prefix_space", out var prefix) && prefix.ValueKind == JsonValueKind.True)
-        {
-            throw new BenchmarkInputException(path, "add_prefix_space is true, which puts a space before every text and is not supported",
-                "use a tokenizer.json with add_prefix_space false (as GPT-2's)", field: field + ".add_prefix_space");
-        }
-        if (pre.TryGetProperty("use_regex", out var regex) && regex.ValueKind == JsonValueKind.False)
-        {
-            throw new BenchmarkInputException(path, "use_regex is false, so the GPT-2 pattern would not split the text",
-                "use a tokenizer.json whose ByteLevel pre-tokenizer uses the GPT-2 pattern", field: field + ".use_regex");
-        }
-    }
-
-    private static Normalizer? ReadNormalizer(string path, JsonElement root)
-    {
-        if (!root.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind == JsonValueKind.Null) return null;
-        var type = normalizer.TryGetProperty("type", out var t) ? t.GetString() : null;
-        if (type == "NFC") return new NfcNormalizer();
-        if (type == "Sequence" && normalizer.TryGetProperty("normalizers", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 0) return null;
-        throw new BenchmarkInputException(path, $"normalizer \"{type}\" is not supported", "use a tokenizer.json with no normalizer or NFC", field: "normalizer");
-    }
-
-    private static JsonDocument ParseJson(string path, string what, string fix)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BenchmarkInputException(path, $"the {what} file does not exist", fix, inner: e);
-        }
-        catch (JsonException e)
-        {
-            throw new BenchmarkInputException(path, $"{what} is not valid JSON: {e.Message.Split(". ", 2)[0].TrimEnd('.')}", fix,
-                e.LineNumber is { } l ? (int)l + 1 : null, inner: e);
-        }
-    }
-
-    private static JsonElement Property(string path, JsonElement parent, string name, JsonValueKind kind, string? field = null)
-    {
-        field ??= name;
-        if (!parent.TryGetProperty(name, out var value))
-        {
-            throw new BenchmarkInputException(path, $"missing \"{field}\"", "use the tokenizer.json saved with the checkpoint", field: field);
-        }
-        if (value.ValueKind != kind)
-        {
-            throw new BenchmarkInputException(path, $"\"{field}\" is a {value.ValueKind.ToString().ToLowerInvariant()}, not a {kind.ToString().ToLowerInvariant()}",
-                "use the tokenizer.json saved with the checkpoint", field: field);
-        }
-        return value;
-    }
 }

@@ -1,3 +1,4 @@
+using InverseScaling.Benchmark.Tokenization;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Scaling;
@@ -153,7 +154,33 @@ public sealed class FamilyLoaderTests
             ",\n        \"vocab\": { \"path\": \"tokenizer/vocab.json\", \"sha256\": \"23cc25e09ff9efc21c1e56f2bfb85211a4c647812659f475697ad3efccbfe14c\" }", ""),
             ",\n        \"merges\": { \"path\": \"tokenizer/merges.txt\" }", ""));
 
-        Assert.Equal("FAMILY (checkpoints[1].files): checkpoint \"tiny-8k\" has no tokenizer. Fix: give \"vocab\" + \"merges\", \"tokenizerJson\" or \"sentencePiece\"", ErrorFor(manifest));
+        Assert.Equal("FAMILY (checkpoints[1].files): checkpoint \"tiny-8k\" has no tokenizer. Fix: give \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\" or the checkpoint's \"tiktoken\" encoding", ErrorFor(manifest));
+    }
+
+    private const string TinyVocabAndMerges = ",\n        \"vocab\": { \"path\": \"tokenizer/vocab.json\", \"sha256\": \"23cc25e09ff9efc21c1e56f2bfb85211a4c647812659f475697ad3efccbfe14c\" }" +
+        ",\n        \"merges\": { \"path\": \"tokenizer/merges.txt\" }";
+
+    [Fact]
+    public void A_checkpoint_may_name_a_tiktoken_encoding_as_its_tokenizer()
+    {
+        var manifest = EditedCopy(t => ReplaceLast(ReplaceLast(t, TinyVocabAndMerges, ""), "\"files\": {", "\"tiktoken\": \"gpt2\",\n      \"files\": {"));
+
+        var checkpoint = FamilyLoader.Load(manifest, cancellationToken: TestContext.Current.CancellationToken).Checkpoints[1];
+        var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
+
+        Assert.Equal("gpt2", checkpoint.Tokenizer.TiktokenEncoding);
+        Assert.Equal(TokenizerKind.Tiktoken, tokenizer.Kind);
+        Assert.Equal([464, 3797], tokenizer.Encode("The cat"));
+    }
+
+    [Theory]
+    [InlineData("\"tiktoken\": \"p50k_base\",", "FAMILY (checkpoints[1].tiktoken): checkpoint \"tiny-8k\" names tiktoken encoding \"p50k_base\", which the suite does not ship. Fix: use one of gpt2, r50k_base, cl100k_base, o200k_base")]
+    [InlineData("\"tiktoken\": \"gpt2\",", "FAMILY (checkpoints[1].files): checkpoint \"tiny-8k\" names more than one tokenizer. Fix: keep one of \"vocab\" + \"merges\", \"tokenizerJson\", \"sentencePiece\", \"tiktoken\"")]
+    public void A_bad_tiktoken_setting_is_refused(string setting, string expected)
+    {
+        var manifest = EditedCopy(t => ReplaceLast(t, "\"files\": {", setting + "\n      \"files\": {"));
+
+        Assert.Equal(expected, ErrorFor(manifest));
     }
 
     [Fact]

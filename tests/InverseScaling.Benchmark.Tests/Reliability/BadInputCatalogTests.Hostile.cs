@@ -91,12 +91,12 @@ public sealed partial class BadInputCatalogTests
         Manifest("manifest-is-dev-zero", w =>
         {
             Link(w.Manifest, "/dev/zero");
-            return new Expected(w.Manifest, null, null, "the family manifest is not a regular file (a pipe, socket or device)");
+            return new Expected(w.Manifest, null, null, "family.json is not a regular file (a pipe, socket or device)");
         }, save: false),
         Manifest("manifest-is-a-fifo", w =>
         {
             Fifo(w.Manifest);
-            return new Expected(w.Manifest, null, null, "the family manifest is not a regular file (a pipe, socket or device)");
+            return new Expected(w.Manifest, null, null, "family.json is not a regular file (a pipe, socket or device)");
         }, save: false),
         Model("model-link-to-dev-zero", w =>
         {

@@ -158,7 +158,7 @@ public sealed partial class BadInputCatalogTests
         Manifest("manifest-missing-max-context", w =>
         {
             w.CheckpointAt(0).Remove("maxContext");
-            return new Expected(w.Manifest, null, "checkpoints[0].maxContext", "checkpoint \"tiny-1k\" has maxContext 0");
+            return new Expected(w.Manifest, null, "checkpoints[0].maxContext", "\"checkpoints[0].maxContext\" is missing");
         }),
         Manifest("manifest-zero-training-flops", w =>
         {

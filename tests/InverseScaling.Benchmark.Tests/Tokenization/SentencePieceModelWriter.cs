@@ -7,7 +7,11 @@ internal static class SentencePieceModelWriter
 {
     public const int Normal = 1, Unknown = 2, Control = 3;
 
-    public static byte[] Bpe(IEnumerable<(string Piece, float Score, int Type)> pieces, bool addDummyPrefix = true)
+    public const int UnigramType = 1, BpeType = 2;
+
+    /// <param name="normalizationRule">The normalizer spec's rule name; any other than "identity" also gets a (stand-in) precompiled character map, as spm_train writes one.</param>
+    public static byte[] Bpe(IEnumerable<(string Piece, float Score, int Type)> pieces, bool addDummyPrefix = true,
+        string normalizationRule = "identity", int modelType = BpeType, bool byteFallback = false)
     {
         return Message(o =>
         {
@@ -23,17 +27,25 @@ internal static class SentencePieceModelWriter
                     p.WriteEnum(type);
                 }));
             }
-            // trainer_spec.model_type = BPE
+            // trainer_spec.model_type (and byte_fallback, field 35)
             Embedded(o, 2, Message(t =>
             {
                 t.WriteTag(3, WireFormat.WireType.Varint);
-                t.WriteEnum(2);
+                t.WriteEnum(modelType);
+                if (!byteFallback) return;
+                t.WriteTag(35, WireFormat.WireType.Varint);
+                t.WriteBool(true);
             }));
             // normalizer_spec: identity rule, dummy prefix as given, keep extra whitespace, escape whitespace as ▁
             Embedded(o, 3, Message(n =>
             {
                 n.WriteTag(1, WireFormat.WireType.LengthDelimited);
-                n.WriteString("identity");
+                n.WriteString(normalizationRule);
+                if (normalizationRule != "identity")
+                {
+                    n.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                    n.WriteBytes(ByteString.CopyFrom(1, 2, 3, 4));
+                }
                 n.WriteTag(3, WireFormat.WireType.Varint);
                 n.WriteBool(addDummyPrefix);
                 n.WriteTag(4, WireFormat.WireType.Varint);

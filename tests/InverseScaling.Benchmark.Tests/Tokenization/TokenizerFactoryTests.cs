@@ -10,6 +10,14 @@ public sealed class TokenizerFactoryTests
 {
     public static TheoryData<string, int[]> Cases => TinyTokenizer.Cases;
 
+    /// <summary>Pieces score higher the earlier they merge: ▁t, he, ▁the, ▁c, at, ▁cat, then the single symbols.</summary>
+    private static readonly (string, float, int)[] Pieces =
+    [
+        ("<unk>", 0, SentencePieceModelWriter.Unknown), ("<s>", 0, SentencePieceModelWriter.Control), ("</s>", 0, SentencePieceModelWriter.Control),
+        ("▁t", -1, 1), ("he", -2, 1), ("▁the", -3, 1), ("▁c", -4, 1), ("at", -5, 1), ("▁cat", -6, 1),
+        ("▁", -7, 1), ("t", -8, 1), ("h", -9, 1), ("e", -10, 1), ("c", -11, 1), ("a", -12, 1),
+    ];
+
     private static readonly string[] MergeLines = ["Ġ t", "h e", "Ġt he", "Ġ Ġ", "1 2", "Ċ Ċ", "Ã ©", "c a", "ca t", "Ġ cat"];
 
     [Theory]
@@ -20,7 +28,7 @@ public sealed class TokenizerFactoryTests
 
         Assert.Equal(expected, tokenizer.Encode(text));
         Assert.Equal(expected, tokenizer.EncodeFollowing(text));
-        Assert.Equal(text, tokenizer.Tokenizer.Decode(expected));
+        Assert.Equal(text, tokenizer.Decode(expected));
     }
 
     [Theory]
@@ -47,7 +55,8 @@ public sealed class TokenizerFactoryTests
         var tokenizer = TinyTokenizer.Create();
         var fromJson = TokenizerFactory.FromTokenizerJson(TestPaths.TestData("Tokenization", "tokenizer-pair-merges.json"));
 
-        Assert.Equal(TokenizerKind.ByteLevelBpe, tokenizer.Kind);
+        Assert.Equal(TokenizerKind.VocabAndMerges, tokenizer.Kind);
+        Assert.Equal(TokenizerKind.TokenizerJson, fromJson.Kind);
         Assert.Equal(267, tokenizer.VocabularySize);
         Assert.Equal(267, fromJson.VocabularySize);
         Assert.Equal(266, tokenizer.FindTokenId("<|endoftext|>"));
@@ -118,36 +127,76 @@ public sealed class TokenizerFactoryTests
     }
 
     [Theory]
-    [InlineData("\"type\": \"BPE\"", "\"type\": \"Unigram\"", "(model.type): model type \"Unigram\" is not supported")]
-    [InlineData("\"add_prefix_space\": false, \"trim_offsets\": true", "\"add_prefix_space\": true, \"trim_offsets\": true",
-        "(pre_tokenizer.add_prefix_space): add_prefix_space is true, which puts a space before every text and is not supported")]
-    [InlineData("\"pre_tokenizer\": {\"type\": \"ByteLevel\"", "\"pre_tokenizer\": {\"type\": \"Metaspace\"", "(pre_tokenizer): pre-tokenizer \"Metaspace\" is not supported")]
-    [InlineData("\"normalizer\": null", "\"normalizer\": {\"type\": \"Lowercase\"}", "(normalizer): normalizer \"Lowercase\" is not supported")]
-    [InlineData("[\"Ġ\", \"t\"]", "[\"Ġ\", \"zz\"]", "(model.merges[0]): merge \"Ġ zz\" uses \"zz\", which is not in the vocabulary")]
-    [InlineData("[\"Ġ\", \"t\"]", "[\"Ġ\"]", "(model.merges[0]): merge [\"Ġ\"] is neither \"a b\" nor [\"a\", \"b\"]")]
-    [InlineData("\"id\": 266", "\"id\": -1", "(added_tokens[0].id): the id of added token \"<|endoftext|>\" is not a non-negative integer")]
-    public void Unsupported_or_broken_tokenizer_json_is_refused(string find, string replace, string expectedAfterPath)
+    [InlineData("\"type\": \"BPE\"", "\"type\": \"Tokens\"", "Hugging Face tokenizers cannot load it: ")]
+    [InlineData("[\"Ġ\", \"t\"]", "[\"Ġ\", \"zz\"]", "Hugging Face tokenizers cannot load it: ")]
+    [InlineData("\"model\": {", "\"modell\": {", "(model): tokenizer.json has no \"model\" object")]
+    [InlineData("\"version\": \"1.0\",", "\"version\": \"1.0\",,", "tokenizer.json is not valid JSON: ")]
+    public void A_broken_tokenizer_json_is_refused_in_one_line(string find, string replace, string expectedAfterPath)
     {
         var text = File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer-pair-merges.json"), Encoding.UTF8);
         Assert.Contains(find, text);
-        var path = TempFile.Write("tokenizer.json", text.Replace(find, replace));
+        var path = TempFile.Write("tokenizer.json", text.Replace(find, replace, StringComparison.Ordinal));
 
         var error = Assert.Throws<BenchmarkInputException>(() => TokenizerFactory.FromTokenizerJson(path));
 
-        Assert.StartsWith($"{path} {expectedAfterPath}", error.Message);
+        Assert.Contains($" {expectedAfterPath}", error.Message);
+        Assert.StartsWith(path, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.EndsWith("Fix: use the tokenizer.json saved with the checkpoint", error.Message);
+    }
+
+    [Fact]
+    public void A_tokenizer_json_adds_no_special_tokens_even_where_its_post_processor_would()
+    {
+        // A TemplateProcessing post-processor that would put <|endoftext|> before every text, and truncation to one token.
+        var text = File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json"), Encoding.UTF8)
+            .Replace("\"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": false, \"use_regex\": true}", "\"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": [{\"SpecialToken\": {\"id\": \"<|endoftext|>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], \"pair\": [{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}], \"special_tokens\": {\"<|endoftext|>\": {\"id\": \"<|endoftext|>\", \"ids\": [266], \"tokens\": [\"<|endoftext|>\"]}}}", StringComparison.Ordinal)
+            .Replace("\"truncation\": null", "\"truncation\": {\"direction\": \"Right\", \"max_length\": 1, \"strategy\": \"LongestFirst\", \"stride\": 0}", StringComparison.Ordinal);
+        Assert.Contains("TemplateProcessing", text);
+        Assert.Contains("\"max_length\": 1", text);
+
+        var tokenizer = TokenizerFactory.FromTokenizerJson(TempFile.Write("tokenizer.json", text));
+
+        Assert.Equal([83, 257, 265], tokenizer.Encode("the cat"));
+    }
+
+    [Fact]
+    public void Text_the_native_library_cannot_take_is_an_input_error_not_a_crash()
+    {
+        var tokenizer = TokenizerFactory.FromTokenizerJson(TestPaths.TestData("Tokenization", "tokenizer.json"));
+
+        var error = Assert.Throws<BenchmarkInputException>(() => tokenizer.Encode("a\ud800b"));
+
+        Assert.StartsWith($"{TestPaths.TestData("Tokenization", "tokenizer.json")}: Hugging Face tokenizers cannot encode the text \"a\\ud800b\": ", error.Message);
+        Assert.Equal([64], tokenizer.Encode("a"));
+    }
+
+    [Fact]
+    public void A_tokenizer_json_declaring_nfc_composes()
+    {
+        var text = File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json"), Encoding.UTF8).Replace("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}", StringComparison.Ordinal);
+        var tokenizer = TokenizerFactory.FromTokenizerJson(TempFile.Write("tokenizer.json", text));
+
+        Assert.Equal([263, 69, 262], tokenizer.Encode("café"));
+        Assert.Equal([263, 69, 262], tokenizer.Encode("cafe\u0301"));
+    }
+
+    [Theory]
+    [InlineData("osx-arm64")]
+    [InlineData("win-x64")]
+    public void A_tokenizer_json_off_linux_x64_is_refused_naming_what_is_missing(string platform)
+    {
+        var error = Assert.Throws<BenchmarkInputException>(() => HuggingFaceTokenizerJson.RequireNativeLibrary("m/tokenizer.json", platform));
+
+        Assert.Equal($"m/tokenizer.json: a tokenizer.json is encoded by Hugging Face's native tokenizers library (Tokenizers.DotNet), which the suite ships only for linux-x64, not for {platform}. " +
+            "Fix: run on linux-x64, or give the checkpoint its vocab.json + merges.txt, tokenizer.model or tiktoken file instead", error.Message);
+        HuggingFaceTokenizerJson.RequireNativeLibrary("m/tokenizer.json", "linux-x64");
     }
 
     [Fact]
     public void A_sentencepiece_model_encodes_following_text_without_the_dummy_prefix()
     {
-        // Pieces score higher the earlier they merge: ▁t, he, ▁the, ▁c, at, ▁cat, then the single symbols.
-        var model = SentencePieceModelWriter.Bpe(
-        [
-            ("<unk>", 0, SentencePieceModelWriter.Unknown), ("<s>", 0, SentencePieceModelWriter.Control), ("</s>", 0, SentencePieceModelWriter.Control),
-            ("▁t", -1, 1), ("he", -2, 1), ("▁the", -3, 1), ("▁c", -4, 1), ("at", -5, 1), ("▁cat", -6, 1),
-            ("▁", -7, 1), ("t", -8, 1), ("h", -9, 1), ("e", -10, 1), ("c", -11, 1), ("a", -12, 1),
-        ]);
-        var path = TempFile.WriteBytes("tokenizer.model", model);
+        var path = TempFile.WriteBytes("tokenizer.model", SentencePieceModelWriter.Bpe(Pieces));
 
         var tokenizer = TokenizerFactory.Create(new TokenizerFiles(null, null, null, path));
 
@@ -165,6 +214,28 @@ public sealed class TokenizerFactoryTests
     }
 
     [Fact]
+    public void A_sentencepiece_model_with_a_normalization_rule_is_refused_rather_than_encoded_differently()
+    {
+        var path = TempFile.WriteBytes("tokenizer.model", SentencePieceModelWriter.Bpe(Pieces, normalizationRule: "nmt_nfkc"));
+
+        var error = Assert.Throws<BenchmarkInputException>(() => TokenizerFactory.FromSentencePiece(path));
+
+        Assert.Equal($"{path} (normalizer_spec): the model normalizes text with the rule \"nmt_nfkc\", which Microsoft.ML.Tokenizers does not apply, " +
+            "so its ids would differ from sentencepiece's (for \"ﬁ\" or \"①\", say). Fix: give the checkpoint its tokenizer.json instead " +
+            "(Hugging Face's converter carries the rule into it), or use a model trained with --normalization_rule_name=identity", error.Message);
+    }
+
+    [Fact]
+    public void A_unigram_sentencepiece_model_with_byte_fallback_is_refused()
+    {
+        var path = TempFile.WriteBytes("tokenizer.model", SentencePieceModelWriter.Bpe(Pieces, modelType: SentencePieceModelWriter.UnigramType, byteFallback: true));
+
+        var error = Assert.Throws<BenchmarkInputException>(() => TokenizerFactory.FromSentencePiece(path));
+
+        Assert.StartsWith($"{path} (trainer_spec.byte_fallback): the model is a Unigram model with byte fallback, which Microsoft.ML.Tokenizers gets wrong", error.Message);
+    }
+
+    [Fact]
     public void A_broken_sentencepiece_model_is_refused()
     {
         var path = TempFile.WriteBytes("tokenizer.model", [0xFF, 0xFF, 0xFF]);
@@ -173,32 +244,5 @@ public sealed class TokenizerFactoryTests
 
         Assert.StartsWith($"{path}: cannot read the SentencePiece model: ", error.Message);
         Assert.EndsWith(". Fix: give the tokenizer.model file saved with the checkpoint", error.Message);
-    }
-
-    [Theory]
-    [InlineData("plain ASCII, curly ’quotes’ — dashes, 漢字 and 😀", -1)]
-    [InlineData("cafe\u0301", 4)]
-    [InlineData("\u212B ngstr\u00f6m", 0)]
-    public void Nfc_candidates_are_found_conservatively(string text, int expected)
-    {
-        Assert.Equal(expected, NfcNormalizer.FirstCandidate(text));
-    }
-
-    [Fact]
-    public void A_tokenizer_json_declaring_nfc_composes_or_refuses()
-    {
-        var text = File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json"), Encoding.UTF8).Replace("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}");
-        var tokenizer = TokenizerFactory.FromTokenizerJson(TempFile.Write("tokenizer.json", text));
-
-        Assert.Equal([263, 69, 262], tokenizer.Encode("café"));
-        if ("e\u0301".Normalize(NormalizationForm.FormC) == "\u00e9")
-        {
-            Assert.Equal([263, 69, 262], tokenizer.Encode("cafe\u0301"));
-        }
-        else
-        {
-            var error = Assert.Throws<InvalidOperationException>(() => tokenizer.Encode("cafe\u0301"));
-            Assert.StartsWith("the tokenizer declares NFC normalisation and the text has U+0301 at character 5", error.Message);
-        }
     }
 }
