@@ -128,6 +128,9 @@ public sealed class BaselineStore(string root)
             throw Corrupt(path, e);
         }
 
+        if (JsonInput.LoneSurrogateEscape(json) is { } at)
+            throw Corrupt(path, "a string holds an escaped lone UTF-16 surrogate, which is not a character", json.AsSpan(0, at).Count('\n') + 1, field: null);
+
         if (version != Baseline.CurrentSchemaVersion)
             throw new BenchmarkInputException(path,
                 $"schema version {version} is not one this suite reads (it reads version {Baseline.CurrentSchemaVersion})",

@@ -154,7 +154,7 @@ public static class FamilyLoader
         if (entry.TrainingFlops is <= 0) throw Error("trainingFlops", $"{who} has trainingFlops {entry.TrainingFlops}", "give the training compute in FLOPs (> 0), or leave it out");
         if (entry.MaxContext < 2) throw Error("maxContext", $"{who} has maxContext {entry.MaxContext}", "give the longest sequence the model accepts");
         if (entry.Bos is null) throw Error("bos", $"{who} has no bos", $"give \"bos\": {{\"policy\": \"{BosSpec.None}\"}} or {{\"policy\": \"{BosSpec.Always}\", \"token\": ...}}");
-        if (entry.Bos.Policy is not (BosSpec.None or BosSpec.Always)) throw Error("bos.policy", $"{who} has unknown BOS policy \"{entry.Bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"");
+        if (entry.Bos.Policy is not (BosSpec.None or BosSpec.Always)) throw Error("bos.policy", $"{who} has unknown BOS policy {TextExcerpt.Quote(entry.Bos.Policy)}", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"");
         if (entry.Bos.Policy == BosSpec.Always && entry.Bos.Token is null) throw Error("bos.token", $"{who} has BOS policy \"always\" and no token", "give \"bos.token\"");
         if (entry.Files?.Onnx is null) throw Error("files.onnx", $"{who} names no ONNX file", "give \"files.onnx\"");
 

@@ -125,6 +125,12 @@ public static class TaskFileReader
             throw new BenchmarkInputException(file, $"the line is not valid JSON (near byte {e.BytePositionInLine + 1}): {JsonInput.Reason(e)}",
                 "write each example as one JSON object on its own line", reader.LineNumber, inner: e);
         }
+        if (line.IndexOf("\\u"u8) >= 0 && JsonInput.LoneSurrogateEscape(System.Text.Encoding.UTF8.GetString(line)) is { } at)
+        {
+            document.Dispose();
+            throw new BenchmarkInputException(file, $"the line holds an escaped lone UTF-16 surrogate at character {at + 1}, which is not a character",
+                "write the character itself, or both halves of its surrogate pair", reader.LineNumber);
+        }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             var kind = document.RootElement.ValueKind;
@@ -166,9 +172,9 @@ public static class TaskFileReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var line = lastRawRow + 1;
-            if (!ReadCsvRecord(parser, file, line)) break;
+            if (ReadCsvRecord(parser, file, line) is not { } record) break;
             lastRawRow = parser.RawRow;
-            yield return CreateExample(format, new CsvRow(header, parser.Record!, file, line), index++, new SourceLocation(file, line));
+            yield return CreateExample(format, new CsvRow(header, record, file, line), index++, new SourceLocation(file, line));
         }
         if (index == 0) throw NoExamples(file);
     }
@@ -190,18 +196,18 @@ public static class TaskFileReader
 
     private static Dictionary<string, int> ReadHeader(CsvParser parser, string file)
     {
-        if (!ReadCsvRecord(parser, file, 1)) throw NoExamples(file);
+        var record = ReadCsvRecord(parser, file, 1) ?? throw NoExamples(file);
         var header = new Dictionary<string, int>(StringComparer.Ordinal);
-        var record = parser.Record!;
         for (var i = 0; i < record.Length; i++) header.TryAdd(record[i], i);
         return header;
     }
 
-    private static bool ReadCsvRecord(CsvParser parser, string file, int line)
+    /// <summary>The next record, or null at the end. CsvHelper parses a record's fields when they are first read, so bad quoting surfaces there.</summary>
+    private static string[]? ReadCsvRecord(CsvParser parser, string file, int line)
     {
         try
         {
-            return parser.Read();
+            return parser.Read() ? parser.Record : null;
         }
         catch (CsvHelperException e)
         {
@@ -331,21 +337,7 @@ public static class TaskFileReader
             return value;
         }
 
-        public string GetString(string field) => Text(Get(field, JsonValueKind.String, "a string"), field);
-
-        /// <summary>A JSON string's text; an escaped lone surrogate (<c>\ud800</c>) is not text a tokenizer can encode.</summary>
-        private string Text(JsonElement value, string field)
-        {
-            try
-            {
-                return value.GetString()!;
-            }
-            catch (InvalidOperationException)
-            {
-                throw Invalid(_source, $"\"{field}\" holds an escaped lone UTF-16 surrogate (such as \\ud800), which is not a character",
-                    "write the character itself, or both halves of its surrogate pair", field);
-            }
-        }
+        public string GetString(string field) => Get(field, JsonValueKind.String, "a string").GetString()!;
 
         public IReadOnlyList<string> GetStringList(string field)
         {
@@ -357,7 +349,7 @@ public static class TaskFileReader
                 {
                     throw Invalid(_source, $"\"{field}\" must be a list of strings, but entry {i} is a {Describe(item.ValueKind)}", FixFor(field), field);
                 }
-                list.Add(Text(item, field));
+                list.Add(item.GetString()!);
                 i++;
             }
             return list;

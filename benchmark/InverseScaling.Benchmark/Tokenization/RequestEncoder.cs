@@ -35,12 +35,12 @@ public sealed class RequestEncoder
         {
             BosSpec.Always => true,
             BosSpec.None => false,
-            _ => throw new BenchmarkInputException(source, $"unknown BOS policy \"{bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"", field: "bos.policy"),
+            _ => throw new BenchmarkInputException(source, $"unknown BOS policy {TextExcerpt.Quote(bos.Policy)}", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"", field: "bos.policy"),
         };
         if (bos.Token is { } token)
         {
             BosId = tokenizer.FindTokenId(token) ?? throw new BenchmarkInputException(source,
-                $"BOS token \"{token}\" is not in the tokenizer's vocabulary ({tokenizer.Source})", "name a token the tokenizer has", field: "bos.token");
+                $"BOS token {TextExcerpt.Quote(token)} is not in the tokenizer's vocabulary ({tokenizer.Source})", "name a token the tokenizer has", field: "bos.token");
         }
         else if (_bosAlways)
         {

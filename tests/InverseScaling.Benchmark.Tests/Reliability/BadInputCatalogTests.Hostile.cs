@@ -184,10 +184,10 @@ public sealed partial class BadInputCatalogTests
         }),
 
         // Inputs that crashed.
-        TaskLine("task-lone-surrogate", """{"prompt": "the \ud800 cat", "classes": [" a", " b"], "answer_index": 0}""", "prompt",
-            "\"prompt\" holds an escaped lone UTF-16 surrogate"),
-        TaskLine("task-lone-surrogate-in-classes", """{"prompt": "the cat", "classes": [" a\udc00", " b"], "answer_index": 0}""", "classes",
-            "\"classes\" holds an escaped lone UTF-16 surrogate"),
+        TaskLine("task-lone-surrogate", """{"prompt": "the \ud800 cat", "classes": [" a", " b"], "answer_index": 0}""", null,
+            "the line holds an escaped lone UTF-16 surrogate at character 17"),
+        TaskLine("task-lone-surrogate-in-a-field-name", """{"prompt": "the cat", "cla\udc00sses": [" a", " b"], "answer_index": 0}""", null,
+            "the line holds an escaped lone UTF-16 surrogate at character 27"),
         new("model-nan-logits-several-prompts", "model", w =>
         {
             // Two prompts make two batches, which the scorer's workers run in parallel.
@@ -200,6 +200,46 @@ public sealed partial class BadInputCatalogTests
         {
             w.WriteModel(w.OnnxA, new TinyOnnxModel(BadInputWorkspace.Embedding()) { FixedInputShape = [1, 8] });
             return new Expected(w.OnnxA, null, "input_ids", "input 'input_ids' has the fixed shape [1, 8]; the scorer feeds batches of any size and length");
+        }),
+
+        // Found by the fuzzer (tests/InverseScaling.Benchmark.Fuzz): each crashed before it was fixed.
+        new BadInput("task-csv-quote-inside-an-unquoted-field", "task file", w =>
+        {
+            var task = w.WriteTask("quoted_classification.csv", "prompt,classes,answer_index\nthe \"cat\" sat,\"[' a', ' b']\",0\n");
+            return (task, new Expected(task, 2, null, "malformed CSV"));
+        }),
+        new BadInput("task-card-lone-surrogate", "task file", w =>
+        {
+            var card = WriteCard(w, "carded", """{"schemaVersion": 1, "name": "carded", "format": "classification", "data": "data.jsonl", "primaryMetric": "loss", "cause": "\ud800"}""");
+            return (Path.GetDirectoryName(card)!, new Expected(card, 1, null, "task.json holds an escaped lone UTF-16 surrogate (\\ud800), which is not a character"));
+        }),
+        Tokenizer("tokenizer-vocabulary-lone-surrogate-token", w =>
+        {
+            File.WriteAllText(w.Vocab, "{\"\\udc00x\": 999,\n" + File.ReadAllText(w.Vocab)[1..]);
+            return new Expected(w.Vocab, 1, null, "vocab.json holds an escaped lone UTF-16 surrogate (\\udc00)");
+        }),
+        Tokenizer("tokenizer-merge-listed-twice", w =>
+        {
+            var lines = File.ReadAllLines(w.Merges);
+            var first = Array.FindIndex(lines, l => l.Length > 0 && !l.StartsWith('#'));
+            File.AppendAllText(w.Merges, lines[first] + "\n");
+            return new Expected(w.Merges, lines.Length + 1, null, $"merge \"{lines[first]}\" is listed twice (first on line {first + 1})");
+        }),
+        Tokenizer("tokenizer-json-id-beyond-int", w =>
+        {
+            var json = JsonNode.Parse(File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json")))!.AsObject();
+            json["model"]!["vocab"]!["\u0120cat"] = 2147483648L;
+            File.WriteAllText(Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json"), json.ToJsonString());
+            for (var i = 0; i < 2; i++)
+            {
+                var files = w.CheckpointAt(i)["files"]!.AsObject();
+                files.Remove("vocab");
+                files.Remove("merges");
+                files["tokenizerJson"] = new JsonObject { ["path"] = "tokenizer/tokenizer.json" };
+            }
+            w.SaveFamily();
+            return new Expected(Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json"), null, "model.vocab",
+                "the id of token \"Ġcat\" is 2147483648, not a whole number from 0 to 2,147,483,647");
         }),
 
         // Command-line values, checked before any model loads (the model here is broken, and its error must not appear).
