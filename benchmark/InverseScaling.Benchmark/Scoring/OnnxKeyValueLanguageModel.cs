@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using InverseScaling.Benchmark.IO;
 using System.Text.RegularExpressions;
 using InverseScaling.Benchmark.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
@@ -448,17 +448,19 @@ public sealed partial class OnnxKeyValueLanguageModel : IKeyValueLanguageModel
         var sha = FindMetadata(bytes, WeightsShaKey);
         var file = FindMetadata(bytes, WeightsFileKey);
         if (sha is null || file is null) return;
-        var weights = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, file);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var weights = ContainedPath.Inside(folder, file, path, Field);
         if (!File.Exists(weights))
         {
-            throw new BenchmarkInputException(path, $"its weights live in {file}, which is not beside it", $"keep the with-past export in the folder of the plain export {file}", field: Field);
+            throw new BenchmarkInputException(path, $"its weights live in {TextExcerpt.Escape(file)}, which is not beside it", $"keep the with-past export in the folder of the plain export {TextExcerpt.Escape(file)}", field: Field);
         }
-        using var stream = File.OpenRead(weights);
-        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        // The name comes from the model file: it must stay beside it, and be a regular file of bounded size.
+        weights = ContainedPath.Resolve(folder, file, path, Field, InputLimits.ModelBytes);
+        var actual = FileHash.Sha256(weights);
         if (!string.Equals(actual, sha, StringComparison.OrdinalIgnoreCase))
         {
             throw new BenchmarkInputException(path,
-                $"its weights live in {file}, which has sha256 {actual}, but the with-past export was made from a file with sha256 {sha}",
+                $"its weights live in {TextExcerpt.Escape(file)}, which has sha256 {actual}, but the with-past export was made from a file with sha256 {sha}",
                 "re-run export_with_past.py after re-exporting the plain checkpoint", field: Field);
         }
     }
