@@ -42,7 +42,9 @@ internal static class MergeCommand
             var read = ShardMerge.ReadShards(folders);
             var loaded = FamilyLoader.Load(familyPath, verifyHashes: false, cancellationToken, modelsOf: _ => false);
             var options = ShardMerge.Options(read[0].Manifest.Settings, read[0].Folder);
-            var gateRun = new GateRun(loaded, options, settings, new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name)));
+            var merged = new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name));
+            using var writer = merged.Lock();
+            var gateRun = new GateRun(loaded, options, settings, merged);
             gateRun.Prepare(selected.Select(t => t.Name));
 
             var run = ShardMerge.Merge(read, loaded, selected, gateRun.Output!, cancellationToken);

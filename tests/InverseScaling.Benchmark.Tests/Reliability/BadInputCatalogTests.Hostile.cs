@@ -164,6 +164,21 @@ public sealed partial class BadInputCatalogTests
             Afterwards = (w, _) => Assert.Equal([w.GoodTask], Directory.GetFiles(w.Tasks)),
         },
 
+        new BadInput("run-folder-held-by-another-run", "run folder", w =>
+        {
+            w.Held.Add(new InverseScaling.Benchmark.Runs.RunFolder(w.Out).Lock());
+            return (w.GoodTask, new Expected(w.Out, null, null, "another run is writing to this folder (it holds .run.lock)"));
+        }) with
+        {
+            CommandLineOnly = true,
+            Afterwards = (w, _) =>
+            {
+                Assert.Equal([Path.Combine(w.Out, InverseScaling.Benchmark.Runs.RunFolder.LockFileName)], Directory.GetFileSystemEntries(w.Out));
+                w.Held.ForEach(h => h.Dispose());
+                Assert.Empty(Directory.GetFileSystemEntries(w.Out));
+            },
+        },
+
         // Records without end, and checks that were quadratic.
         new("task-csv-quoted-field-over-200000-lines", "task file", w =>
         {

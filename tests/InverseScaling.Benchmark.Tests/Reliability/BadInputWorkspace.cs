@@ -39,6 +39,9 @@ internal sealed class BadInputWorkspace
     public string Baselines { get; }
     public string Out { get; }
 
+    /// <summary>What a case holds while the command runs (a run folder's lock); released afterwards.</summary>
+    public List<IDisposable> Held { get; } = [];
+
     /// <summary>family.json as it will be written by <see cref="SaveFamily"/>; cases edit it.</summary>
     public JsonObject Family { get; }
 
