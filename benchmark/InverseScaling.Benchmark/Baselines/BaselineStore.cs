@@ -148,6 +148,7 @@ public sealed class BaselineStore(string root)
         }
 
         Check(baseline!, path, family, task);
+        BaselineNumbers.Require(baseline!, path);
         return baseline!.Normalized();
     }
 

@@ -179,6 +179,28 @@ public sealed partial class BadInputCatalogTests
             },
         },
 
+        // Baselines whose numbers made every comparison "within" (a 14x regression passed).
+        Baseline("baseline-nan-slope-bound", w =>
+        {
+            var path = WriteReferenceBaseline(w, b => b["fits"]!["loss"]!["slopeHigh"] = "NaN");
+            return new Expected(path, null, "fits.loss.slopeHigh", "fits.loss.slopeHigh is NaN, not a finite number");
+        }),
+        Baseline("baseline-infinite-standard-error", w =>
+        {
+            var path = WriteReferenceBaseline(w, b => b["checkpoints"]![0]!["metrics"]!["loss"]!["standardError"] = "Infinity");
+            return new Expected(path, null, "checkpoints[0].metrics.loss.standardError", "checkpoints[0].metrics.loss.standardError is Infinity, not a finite number");
+        }),
+        Baseline("baseline-negative-standard-error", w =>
+        {
+            var path = WriteReferenceBaseline(w, b => b["checkpoints"]![1]!["metrics"]!["accuracy"]!["standardError"] = -0.5);
+            return new Expected(path, null, "checkpoints[1].metrics.accuracy.standardError", "checkpoints[1].metrics.accuracy.standardError is -0.5, below 0");
+        }),
+        Baseline("baseline-fit-over-other-points", w =>
+        {
+            var path = WriteReferenceBaseline(w, b => b["fits"]!["loss"]!["points"] = 7);
+            return new Expected(path, null, "fits.loss.points", "the fit has 7 points, and the baseline 5 checkpoints");
+        }),
+
         // Records without end, and checks that were quadratic.
         new("task-csv-quoted-field-over-200000-lines", "task file", w =>
         {
@@ -294,6 +316,16 @@ public sealed partial class BadInputCatalogTests
     {
         Assert.False(Directory.Exists(w.Out), $"{w.Out} was created");
         Assert.Equal(BadInputWorkspace.GoodTaskText, File.ReadAllText(w.GoodTask));
+    }
+
+    /// <summary>The committed reference baseline of neqa, moved to this workspace's family and task and edited; returns its path.</summary>
+    private static string WriteReferenceBaseline(BadInputWorkspace w, Action<JsonObject> edit)
+    {
+        var baseline = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Baselines, "reference", "neqa.verified.json")))!.AsObject();
+        baseline["family"] = BadInputWorkspace.FamilyName;
+        baseline["task"] = "good";
+        edit(baseline);
+        return w.WriteBaseline(baseline.ToJsonString());
     }
 
     private static void ShowsNoPasswdLine(BadInputWorkspace w, string message) => Assert.DoesNotContain("root:", message);
