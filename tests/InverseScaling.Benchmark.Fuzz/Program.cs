@@ -4,6 +4,7 @@ using InverseScaling.Benchmark.Fuzz;
 
 // inverse-scaling-fuzz [--count N] [--seed S] [--target NAME] [--findings DIR]   mutation fuzzing, N inputs in all
 // inverse-scaling-fuzz --afl NAME                                                one input per run under afl-fuzz (SharpFuzz)
+// inverse-scaling-fuzz --seeds DIR --target NAME                                 writes the target's seed files (afl-fuzz -i DIR)
 var options = Options.Parse(args);
 var root = Options.FindRoot();
 var targets = FuzzTargets.All(root).Where(t => options.Target is null || t.Name == options.Target).ToList();
@@ -11,6 +12,16 @@ if (targets.Count == 0)
 {
     Console.Error.WriteLine($"error: no target named {options.Target}. Fix: use one of {string.Join(", ", FuzzTargets.All(root).Select(t => t.Name))}");
     return 2;
+}
+
+if (options.Seeds is { } seedFolder)
+{
+    foreach (var target in targets)
+    {
+        Directory.CreateDirectory(seedFolder);
+        for (var i = 0; i < target.Seeds.Count; i++) File.WriteAllBytes(Path.Combine(seedFolder, $"{target.Name}-{i:D3}{Path.GetExtension(target.FileName)}"), target.Seeds[i]);
+    }
+    return 0;
 }
 
 var work = Path.Combine(Path.GetTempPath(), "isb-fuzz", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -45,7 +56,7 @@ Console.WriteLine($"{findings} findings in {clock.Elapsed.TotalSeconds:F0} s");
 return findings == 0 ? 0 : 1;
 
 /// <summary>The command line of the fuzzer.</summary>
-internal sealed record Options(int Count, ulong Seed, string? Target, string? Findings, string? Afl)
+internal sealed record Options(int Count, ulong Seed, string? Target, string? Findings, string? Afl, string? Seeds = null)
 {
     public static Options Parse(string[] args)
     {
@@ -59,6 +70,7 @@ internal sealed record Options(int Count, ulong Seed, string? Target, string? Fi
                 "--target" => options with { Target = args[i + 1] },
                 "--findings" => options with { Findings = args[i + 1] },
                 "--afl" => options with { Afl = args[i + 1], Target = args[i + 1] },
+                "--seeds" => options with { Seeds = args[i + 1] },
                 var other => throw new ArgumentException($"unknown option {other}"),
             };
         }
