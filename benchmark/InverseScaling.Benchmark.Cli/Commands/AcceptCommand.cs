@@ -31,12 +31,20 @@ internal static class AcceptCommand
             var store = gate.Bind(parse, layout, errors).Baselines;
             errors.ThrowIfAny();
 
-            var accepted = parse.GetValue(all)
-                ? store.AcceptAll(familyName).Select(k => k.Task).ToList()
-                : tasks.Select(t => { store.Accept(familyName!, t); return t; }).ToList();
+            var pending = parse.GetValue(all) ? store.ListReceived(familyName).Select(k => k.Task).ToList() : tasks.ToList();
             var output = parse.InvocationConfiguration.Output;
-            if (accepted.Count == 0) output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName!)}");
-            foreach (var name in accepted) output.WriteLine($"accepted {store.VerifiedPath(familyName!, name)}");
+            if (pending.Count == 0) output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName!)}");
+            foreach (var name in pending)
+            {
+                // The summary and the per-example file are accepted each when received; say which.
+                var accepted = new[]
+                {
+                    (Received: store.ReceivedPath(familyName!, name), Verified: store.VerifiedPath(familyName!, name)),
+                    (Received: store.ReceivedExamplesPath(familyName!, name), Verified: store.VerifiedExamplesPath(familyName!, name)),
+                }.Where(f => File.Exists(f.Received)).ToList();
+                store.Accept(familyName!, name);
+                foreach (var file in accepted) output.WriteLine($"accepted {file.Verified}");
+            }
             return CommandErrors.Passed;
         }));
         return command;

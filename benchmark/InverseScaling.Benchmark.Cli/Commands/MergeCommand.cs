@@ -44,7 +44,7 @@ internal static class MergeCommand
             var options = ShardMerge.Options(read[0].Manifest.Settings, read[0].Folder);
             var merged = new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name));
             using var writer = merged.Lock();
-            var gateRun = new GateRun(loaded, options, settings, merged);
+            var gateRun = new GateRun(loaded, options, settings, merged) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
 
             var run = ShardMerge.Merge(read, loaded, selected, gateRun.Output!, cancellationToken);

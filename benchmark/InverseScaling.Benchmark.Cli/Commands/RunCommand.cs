@@ -53,7 +53,7 @@ internal static class RunCommand
             var loaded = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken);
             var folder = new RunFolder(outDirectory ?? Path.Combine("out", loaded.Name));
             using var writer = folder.Lock();
-            var gateRun = new GateRun(loaded, options, settings, folder);
+            var gateRun = new GateRun(loaded, options, settings, folder) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
             var run = RunProgress.Create(quiet.Bind(parse), console)
                 .Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, folder.Units, cancellationToken));

@@ -23,6 +23,13 @@ internal static class RunFinish
             var files = ReportCommand.Make([folder.Directory], Path.Combine(folder.Directory, ReportCommand.DefaultFolderName), gate.Settings, layout, cancellationToken);
             console.Output.WriteLine($"Report:  {files.Html}");
         }
+        if (result.Tasks.Where(t => t.Verdict.Passed && t.Verdict.UnpairedBecause is not null).Select(t => t.Task).ToList() is { Count: > 0 } unpaired)
+        {
+            // A passing task whose baseline has no usable per-example file: its per-example results are received beside it.
+            console.Output.WriteLine($"Compared by per-checkpoint means, for want of a per-example baseline: {string.Join(", ", unpaired)}. " +
+                "Their per-example results are received; accept them to compare example by example from now on:");
+            console.Output.WriteLine($"  dotnet run --project benchmark/InverseScaling.Benchmark.Cli -- accept --family {result.Run.Family} --task {string.Join(" ", unpaired)}");
+        }
         foreach (var verdict in result.Failures)
         {
             console.Output.WriteLine();

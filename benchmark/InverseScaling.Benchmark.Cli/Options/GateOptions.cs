@@ -1,19 +1,22 @@
 using System.CommandLine;
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Cli.Commands;
 using InverseScaling.Benchmark.Runs;
 
 namespace InverseScaling.Benchmark.Cli.Options;
 
 /// <summary>
-/// What the gate compares against and how strictly: <c>--baselines</c>, <c>--slope-tolerance</c> and
-/// <c>--checkpoint-tolerance</c> (over <see cref="GateTolerances.SlopeVariable"/> and <see cref="GateTolerances.CheckpointVariable"/>).
+/// What the gate compares against and how strictly: <c>--baselines</c>, <c>--slope-tolerance</c>, <c>--checkpoint-tolerance</c>
+/// and <c>--paired-threshold</c> (over <see cref="GateTolerances.SlopeVariable"/>, <see cref="GateTolerances.CheckpointVariable"/>
+/// and <see cref="PairedTolerances.ThresholdVariable"/>).
 /// </summary>
 internal sealed class GateOptions(string verb)
 {
     public const string BaselinesName = "--baselines";
     public const string SlopeToleranceName = "--slope-tolerance";
     public const string CheckpointToleranceName = "--checkpoint-tolerance";
+    public const string PairedThresholdName = "--paired-threshold";
 
     public Option<string?> Baselines { get; } = new(BaselinesName)
     {
@@ -32,15 +35,26 @@ internal sealed class GateOptions(string verb)
         Description = $"A checkpoint's tolerance in baseline standard errors. Default {GateTolerances.DefaultCheckpointStandardErrors}, or {GateTolerances.CheckpointVariable}.",
     };
 
-    public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance];
+    public Option<string?> PairedThreshold { get; } = new(PairedThresholdName)
+    {
+        Description = $"Compared example by example, a checkpoint is worse only when its mean difference also exceeds this (metric units). Default {PairedTolerances.DefaultThreshold}, or {PairedTolerances.ThresholdVariable}.",
+    };
+
+    public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance, PairedThreshold];
 
     public GateSettings Bind(ParseResult parse, SuiteLayout layout, OptionErrors errors)
     {
         var folder = errors.NotEmpty(BaselinesName, parse.GetValue(Baselines), "give a folder, or leave --baselines out for baselines/ of the checkout");
         var slope = errors.Number(SlopeToleranceName, parse.GetValue(SlopeTolerance), "give a plain number such as 0.02");
         var checkpoint = errors.Number(CheckpointToleranceName, parse.GetValue(CheckpointTolerance), "give a plain number such as 3");
+        var threshold = errors.Number(PairedThresholdName, parse.GetValue(PairedThreshold), "give a plain number such as 0.002");
         var tolerances = errors.Try(() => GateTolerances.FromEnvironment()) ?? GateTolerances.Default;
-        return new GateSettings(new BaselineStore(folder ?? layout.Baselines)) { Tolerances = tolerances.With(slope, checkpoint) };
+        var paired = errors.Try(() => PairedTolerances.FromEnvironment()) ?? PairedTolerances.Default;
+        return new GateSettings(new BaselineStore(folder ?? layout.Baselines))
+        {
+            Tolerances = tolerances.With(slope, checkpoint),
+            Paired = threshold is { } value ? paired with { Threshold = value } : paired,
+        };
     }
 }
 

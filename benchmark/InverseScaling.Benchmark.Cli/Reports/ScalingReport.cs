@@ -1,7 +1,9 @@
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Runs;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
@@ -69,14 +71,35 @@ internal sealed record ScalingReport(
                 if (run.Summary.Tasks.FirstOrDefault(t => t.Task == task) is not { } summary) continue;
                 var fit = summary.Fits[summary.PrimaryMetric];
                 var control = summary.ControlFits?.GetValueOrDefault(summary.PrimaryMetric);
-                var verdict = run.ReadGateResult(task) is { } current
-                    ? rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, task), current, Result: null))
-                    : null;
+                var verdict = run.ReadGateResult(task) is { } current ? Judge(rule, baselines, run, summary, current, catalog.GetValueOrDefault(task), cancellationToken) : null;
                 rows.Add(new TaskRow(i, run, label, summary, fit, control, verdict));
                 if (FlipFinder.Find(run, label, summary, catalog.GetValueOrDefault(task), cancellationToken) is { } found) flips.Add(found);
             }
         }
         return new ScalingReport(runs, labels, measure, tasks, rows, flips);
+    }
+
+    /// <summary>The rule's verdict on a run's gate result, with the run's per-example values when the baseline has some to pair them with.</summary>
+    private static GateVerdict Judge(IGateComparer rule, BaselineStore baselines, FinishedRun run, TaskSummary summary, Baseline current,
+        BenchmarkTask? task, CancellationToken cancellationToken)
+    {
+        var verifiedExamples = baselines.TryReadVerifiedExamples(current.Family, summary.Task);
+        PerExampleBaseline? currentExamples = null;
+        if (verifiedExamples is not null)
+        {
+            var columns = summary.Checkpoints
+                .Select(c => (c.Checkpoint, Scores: (IReadOnlyList<ExampleScore>?)run.ReadExamples(summary.Task, c.Checkpoint, control: false, cancellationToken)))
+                .ToList();
+            if (columns.All(c => c.Scores is not null))
+                currentExamples = PerExampleBaseline.FromScores(current.Family, summary.Task, summary.PrimaryMetric, summary.DataSha256,
+                    columns.Select(c => (c.Checkpoint, c.Scores!)).ToList(), verifiedExamples.Decimals);
+        }
+        return rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, summary.Task), current, Result: null)
+        {
+            VerifiedExamples = verifiedExamples,
+            CurrentExamples = currentExamples,
+            Task = task,
+        });
     }
 
     private static List<string> LabelsOf(IReadOnlyList<FinishedRun> runs) => runs

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Formats;
@@ -29,6 +30,15 @@ public enum Movement
     OnlyInRun,
 }
 
+/// <summary>How the gate compared a run with its baseline.</summary>
+public enum GateMethod
+{
+    /// <summary>Per-checkpoint means against tolerances from the baseline's standard errors, and the slope against the slope tolerance.</summary>
+    Unpaired,
+    /// <summary>Example by example, against the baseline's per-example values (<see cref="PairedRule"/>).</summary>
+    Paired,
+}
+
 /// <summary>The primary metric's slope in the baseline and in the run.</summary>
 public sealed record SlopeDelta(BaselineFit Baseline, BaselineFit Current, double Tolerance, Movement Movement)
 {
@@ -53,6 +63,15 @@ public sealed record GateVerdict(
     IReadOnlyList<CheckpointDelta> Checkpoints,
     string AcceptCommand)
 {
+    /// <summary>How the run was compared. <value>Default <see cref="GateMethod.Unpaired"/>.</value></summary>
+    public GateMethod Method { get; init; } = GateMethod.Unpaired;
+
+    /// <summary>Why an unpaired comparison was made where a paired one was asked for (no per-example baseline, other task data…).</summary>
+    public string? UnpairedBecause { get; init; }
+
+    /// <summary>The paired comparison behind a <see cref="GateMethod.Paired"/> verdict.</summary>
+    public PairedComparison? Paired { get; init; }
+
     /// <summary>True for <see cref="GateOutcome.Pass"/> and <see cref="GateOutcome.Improved"/>.</summary>
     public bool Passed => Outcome is GateOutcome.Pass or GateOutcome.Improved;
 
@@ -220,7 +239,7 @@ internal static class GateMessage
         }
     }
 
-    private static List<string> Changes(Baseline baseline, Baseline current)
+    internal static List<string> Changes(Baseline baseline, Baseline current)
     {
         var (a, b) = (baseline.Provenance, current.Provenance);
         var changes = new List<string>();

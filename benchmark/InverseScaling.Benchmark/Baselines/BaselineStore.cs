@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Tasks;
@@ -13,8 +14,10 @@ public readonly record struct BaselineKey(string Family, string Task)
 }
 
 /// <summary>
-/// The <c>baselines/</c> folder: <c>&lt;family&gt;/&lt;task&gt;.verified.json</c> is the accepted result (committed);
-/// <c>&lt;task&gt;.received.json</c> beside it is a run's differing result (git-ignored) until it is accepted.
+/// The <c>baselines/</c> folder: <c>&lt;family&gt;/&lt;task&gt;.verified.json</c> is the accepted result (committed), with its
+/// per-example values in <c>&lt;task&gt;.verified.per-example.tsv</c> (<see cref="PerExampleBaselineFile"/>);
+/// <c>&lt;task&gt;.received.json</c> and <c>&lt;task&gt;.received.per-example.tsv</c> beside them are a run's differing result
+/// (git-ignored) until it is accepted.
 /// </summary>
 public sealed class BaselineStore(string root)
 {
@@ -30,6 +33,10 @@ public sealed class BaselineStore(string root)
 
     public string ReceivedPath(string family, string task) => FilePath(family, task, ReceivedSuffix);
 
+    public string VerifiedExamplesPath(string family, string task) => FilePath(family, task, PerExampleBaselineFile.VerifiedSuffix);
+
+    public string ReceivedExamplesPath(string family, string task) => FilePath(family, task, PerExampleBaselineFile.ReceivedSuffix);
+
     /// <summary>The received file's path relative to the repository root, as messages show it.</summary>
     public static string DisplayReceivedPath(string family, string task) => $"baselines/{family}/{task}{ReceivedSuffix}";
 
@@ -43,6 +50,32 @@ public sealed class BaselineStore(string root)
     {
         var path = VerifiedPath(family, task);
         return File.Exists(path) ? ReadFile(path, family, task) : null;
+    }
+
+    /// <summary>The verified per-example baseline, or null when there is none (an older baseline, or none yet).</summary>
+    /// <exception cref="BenchmarkInputException">The file is malformed, of an unknown schema version, or belongs to another family or task.</exception>
+    public PerExampleBaseline? TryReadVerifiedExamples(string family, string task)
+    {
+        var path = VerifiedExamplesPath(family, task);
+        return File.Exists(path) ? PerExampleBaselineFile.Read(path, family, task) : null;
+    }
+
+    /// <summary>Writes a run's per-example values to <c>&lt;task&gt;.received.per-example.tsv</c> (atomically) and returns the path.</summary>
+    public string WriteReceivedExamples(PerExampleBaseline examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var path = ReceivedExamplesPath(examples.Family, examples.Task);
+        PerExampleBaselineFile.Write(path, examples);
+        return path;
+    }
+
+    /// <summary>Removes a leftover received per-example file; true when there was one.</summary>
+    public bool DeleteReceivedExamples(string family, string task)
+    {
+        var path = ReceivedExamplesPath(family, task);
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        return true;
     }
 
     /// <summary>Writes a run's result to <c>&lt;task&gt;.received.json</c> (atomically and flushed: never half a baseline) and returns the path.</summary>
@@ -63,17 +96,28 @@ public sealed class BaselineStore(string root)
         return true;
     }
 
-    /// <summary>Makes the received result the verified baseline and removes the received file; returns the verified path.</summary>
-    /// <exception cref="BenchmarkInputException">There is no received file, or it cannot be read as a baseline of this family and task.</exception>
+    /// <summary>
+    /// Makes the received result the verified baseline and removes the received files; returns the verified path. The summary
+    /// and the per-example file are accepted each when received, so a run that only adds per-example values to an unchanged
+    /// baseline leaves <c>.verified.json</c> as it was.
+    /// </summary>
+    /// <exception cref="BenchmarkInputException">There is no received file, or one cannot be read as a baseline of this family and task.</exception>
     public string Accept(string family, string task)
     {
         var received = ReceivedPath(family, task);
-        if (!File.Exists(received))
+        var receivedExamples = ReceivedExamplesPath(family, task);
+        var (summary, examples) = (File.Exists(received), File.Exists(receivedExamples));
+        if (!summary && !examples)
             throw new BenchmarkInputException(received, $"there is no received result for {family}/{task} to accept",
                 "run the benchmark first (dotnet test); a run writes the received file when its result differs from the baseline or there is no baseline");
-        ReadFile(received, family, task);
+        if (summary) ReadFile(received, family, task);
+        if (examples) PerExampleBaselineFile.Read(receivedExamples, family, task);
+        if (!summary && !File.Exists(VerifiedPath(family, task)))
+            throw new BenchmarkInputException(receivedExamples, $"there is a received per-example file for {family}/{task} but no baseline summary beside it",
+                "run the benchmark again, then accept both files it writes");
         var verified = VerifiedPath(family, task);
-        File.Move(received, verified, overwrite: true);
+        if (summary) File.Move(received, verified, overwrite: true);
+        if (examples) File.Move(receivedExamples, VerifiedExamplesPath(family, task), overwrite: true);
         return verified;
     }
 
@@ -85,7 +129,7 @@ public sealed class BaselineStore(string root)
         return pending;
     }
 
-    /// <summary>The tasks with a received result waiting to be accepted (of one family, when given), in ordinal order.</summary>
+    /// <summary>The tasks with a received result (summary or per-example file) waiting to be accepted (of one family, when given), in ordinal order.</summary>
     public IReadOnlyList<BaselineKey> ListReceived(string? family = null)
     {
         if (!Directory.Exists(Root)) return [];
@@ -94,8 +138,12 @@ public sealed class BaselineStore(string root)
             : [family];
         return families
             .Where(f => Directory.Exists(Path.Combine(Root, f)))
-            .SelectMany(f => Directory.EnumerateFiles(Path.Combine(Root, f), "*" + ReceivedSuffix)
-                .Select(p => new BaselineKey(f, Path.GetFileName(p)[..^ReceivedSuffix.Length])))
+            .SelectMany(f => new[] { ReceivedSuffix, PerExampleBaselineFile.ReceivedSuffix }.SelectMany(suffix =>
+                Directory.EnumerateFiles(Path.Combine(Root, f), "*" + suffix)
+                    .Select(p => Path.GetFileName(p)[..^suffix.Length])
+                    .Where(Baseline.IsValidName)
+                    .Select(task => new BaselineKey(f, task))))
+            .Distinct()
             .OrderBy(k => k.Family, StringComparer.Ordinal).ThenBy(k => k.Task, StringComparer.Ordinal)
             .ToArray();
     }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using InverseScaling.Benchmark.IO;
 using InverseScaling.Benchmark.Requests;
 using InverseScaling.Benchmark.Scoring;
 using InverseScaling.Benchmark.Tokenization;
@@ -20,10 +21,9 @@ public sealed record CacheStatistics(long Segments, long RequestHits, long Misse
 }
 
 /// <summary>
-/// The cache of one checkpoint, tokenizer, scorer and suite version (a <see cref="ResultCacheKey"/>). A list of
-/// requests scored before is answered by its segment file in one read; otherwise each request is looked up among
-/// every segment of the key (by its token ids), the rest are scored, and the list's segment is written. Not thread-safe;
-/// separate processes may share the folder.
+/// The cache of one checkpoint, tokenizer, scorer and suite version (a <see cref="ResultCacheKey"/>): the segments of
+/// request lists scored before (read by <see cref="CachedScorer"/>, which scores the rest), and the token ids of request
+/// texts encoded before. Not thread-safe; separate processes may share the folder.
 /// </summary>
 public sealed class CheckpointCache
 {
@@ -51,50 +51,48 @@ public sealed class CheckpointCache
 
     public CacheStatistics Statistics { get; private set; } = CacheStatistics.Empty;
 
-    /// <summary>Scores <paramref name="requests"/> from the cache where it can and with <paramref name="scorer"/> where it cannot.</summary>
-    public IReadOnlyList<ContinuationScore> Score(IReadOnlyList<TokenizedRequest> requests, ILoglikelihoodScorer scorer, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the cache holds for <paramref name="requests"/>: every result when the list's segment holds it (read in one go),
+    /// else each request looked up among all segments of the key, null where it misses. Counts the hits and misses.
+    /// </summary>
+    internal CachedResults Lookup(IReadOnlyList<TokenizedRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        ArgumentNullException.ThrowIfNull(scorer);
         var (hashes, path) = Locate(requests);
-        if (TryReadSegment(path, hashes, out var cached))
+        if (TryReadSegment(path, hashes, out var segment))
         {
             Statistics = Statistics with { Segments = Statistics.Segments + 1, RequestHits = Statistics.RequestHits + hashes.Length };
-            return cached;
+            return new CachedResults(hashes, path, [.. segment.Select(s => (ContinuationScore?)s)], Complete: true);
         }
 
         var known = LoadIndex();
-        var results = new ContinuationScore[requests.Count];
-        var missing = new List<int>();
+        var results = new ContinuationScore?[hashes.Length];
+        var misses = 0;
         for (var i = 0; i < hashes.Length; i++)
         {
             if (known.TryGetValue(hashes[i], out var score)) results[i] = score;
-            else missing.Add(i);
+            else misses++;
         }
-        if (missing.Count > 0)
-        {
-            var scored = scorer.Score(missing.Select(i => requests[i]).ToList(), cancellationToken);
-            for (var m = 0; m < missing.Count; m++)
-            {
-                results[missing[m]] = scored[m];
-                known[hashes[missing[m]]] = scored[m];
-            }
-        }
-        Statistics = Statistics with { RequestHits = Statistics.RequestHits + hashes.Length - missing.Count, Misses = Statistics.Misses + missing.Count };
-        TryWrite(path, () => SegmentBytes(hashes, results));
-        return results;
+        Statistics = Statistics with { RequestHits = Statistics.RequestHits + hashes.Length - misses, Misses = Statistics.Misses + misses };
+        return new CachedResults(hashes, path, results, Complete: false);
     }
 
-    /// <summary>Stores results computed elsewhere for <paramref name="requests"/>, as <see cref="Score"/> would have.</summary>
+    /// <summary>Stores the whole list's results after a <see cref="Lookup"/> that was not complete: its segment, and each request in the index.</summary>
+    internal void Store(CachedResults lookup, IReadOnlyList<ContinuationScore> results)
+    {
+        var known = LoadIndex();
+        for (var i = 0; i < lookup.Hashes.Length; i++) known[lookup.Hashes[i]] = results[i];
+        TryWrite(lookup.SegmentPath, () => SegmentBytes(lookup.Hashes, results));
+    }
+
+    /// <summary>Stores results computed elsewhere for <paramref name="requests"/>, as scoring them through a <see cref="CachedScorer"/> would have.</summary>
     public void Store(IReadOnlyList<TokenizedRequest> requests, IReadOnlyList<ContinuationScore> results)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(results);
         if (results.Count != requests.Count) throw new ArgumentException($"{results.Count} results for {requests.Count} requests", nameof(results));
         var (hashes, path) = Locate(requests);
-        var known = LoadIndex();
-        for (var i = 0; i < hashes.Length; i++) known[hashes[i]] = results[i];
-        TryWrite(path, () => SegmentBytes(hashes, [.. results]));
+        Store(new CachedResults(hashes, path, new ContinuationScore?[hashes.Length], Complete: false), results);
     }
 
     /// <summary>Encodes <paramref name="set"/> with <paramref name="encoder"/>, or reads the token ids it gave before for the same texts and settings.</summary>
@@ -187,7 +185,7 @@ public sealed class CheckpointCache
         return stream;
     }
 
-    private byte[] SegmentBytes(RequestHash[] hashes, ContinuationScore[] results)
+    private byte[] SegmentBytes(RequestHash[] hashes, IReadOnlyList<ContinuationScore> results)
     {
         using var stream = Header(SegmentMagic, hashes.Length);
         Span<byte> record = stackalloc byte[RecordSize];
@@ -299,7 +297,7 @@ public sealed class CheckpointCache
         if (Statistics.WriteError is not null) return;
         try
         {
-            ResultCache.WriteAtomically(path, content());
+            AtomicFile.WriteAllBytes(path, content());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -307,3 +305,6 @@ public sealed class CheckpointCache
         }
     }
 }
+
+/// <summary>A <see cref="CheckpointCache.Lookup"/>: each request's key, the list's segment file, and the results found (all of them when <see cref="Complete"/>).</summary>
+internal sealed record CachedResults(RequestHash[] Hashes, string SegmentPath, ContinuationScore?[] Found, bool Complete);

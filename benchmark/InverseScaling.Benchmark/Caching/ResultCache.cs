@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Caching;
 
@@ -9,8 +10,8 @@ namespace InverseScaling.Benchmark.Caching;
 /// Scores and token ids kept on disk between runs (default <c>.isb-cache/</c> at the checkout's root). Layout:
 /// <c>results/&lt;key digest&gt;/&lt;segment&gt;.seg</c>, one segment per list of requests scored together (a task's
 /// chunk), named by the hash of its requests' keys; and <c>encodings/&lt;settings digest&gt;/&lt;text digest&gt;.enc</c>,
-/// the token ids of a list of requests. Files are written to a temporary name and renamed into place, so concurrent
-/// runs sharing the folder never read a partial file; each file ends with its own sha256, so a damaged one reads as a miss.
+/// the token ids of a list of requests. Files are written by <see cref="AtomicFile"/>, so concurrent runs sharing the
+/// folder never read a partial file; each file ends with its own sha256, so a damaged one reads as a miss.
 /// </summary>
 public sealed class ResultCache
 {
@@ -41,26 +42,6 @@ public sealed class ResultCache
 
     internal string EncodingsFolder(string settingsDigest) => Path.Combine(Directory, "encodings", settingsDigest);
 
-    /// <summary>Writes to a unique temporary file beside <paramref name="path"/> and renames it into place.</summary>
-    internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        System.IO.Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
-
     /// <summary>Appends the sha256 of everything written so far.</summary>
     internal static byte[] Seal(MemoryStream body)
     {
@@ -88,7 +69,7 @@ public sealed class ResultCache
         return hash.SequenceEqual(bytes.AsSpan(bytes.Length - 32)) ? body : [];
     }
 
-    internal static string Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    internal static string Hex(ReadOnlySpan<byte> data) => FileHash.Sha256(data);
 
     internal static void WriteInt(Stream stream, int value)
     {

@@ -49,7 +49,7 @@ public sealed record ResultCacheKey(string ModelSha256, string TokenizerSha256, 
 
     private static string Sha(FileRef file, string path) => file.Sha256 is { Length: 64 } sha ? sha.ToLowerInvariant() : FileHash.Sha256(path);
 
-    private static string Combine(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Combine(string text) => FileHash.Sha256(Encoding.UTF8.GetBytes(text));
 }
 
 /// <summary>The first 128 bits of a sha256.</summary>

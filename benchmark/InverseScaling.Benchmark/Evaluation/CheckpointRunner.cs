@@ -9,22 +9,24 @@ using InverseScaling.Benchmark.Tokenization;
 namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>
-/// One checkpoint ready to score: its tokenizer, request encoder and ONNX model. Scores examples of any task,
-/// streamed in chunks so a task file of any length runs in bounded memory.
+/// One checkpoint ready to score: its tokenizer, request encoder and ONNX model, behind the results cache when the run
+/// has one. Scores examples of any task, streamed in chunks so a task file of any length runs in bounded memory.
 /// </summary>
 public sealed class CheckpointRunner : IDisposable
 {
     private readonly RequestEncoder _encoder;
-    private readonly CheckpointScorer _scorer;
+    private readonly CheckpointScorer _model;
+    private readonly ILoglikelihoodScorer _scorer;
     private readonly int _chunkSize;
     private readonly CheckpointCache? _cache;
 
-    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, CheckpointScorer scorer, int chunkSize, CheckpointCache? cache)
+    private CheckpointRunner(Checkpoint checkpoint, double size, RequestEncoder encoder, CheckpointScorer model, int chunkSize, CheckpointCache? cache)
     {
         Checkpoint = checkpoint;
         Size = size;
         _encoder = encoder;
-        _scorer = scorer;
+        _model = model;
+        _scorer = cache is null ? model : new CachedScorer(cache, model);
         _chunkSize = chunkSize;
         _cache = cache;
     }
@@ -35,7 +37,7 @@ public sealed class CheckpointRunner : IDisposable
     public double Size { get; }
 
     /// <summary>Work done by the scorer so far.</summary>
-    public ScoringStatistics Statistics => _scorer.Statistics;
+    public ScoringStatistics Statistics => _model.Statistics;
 
     /// <summary>What the results cache answered, when the run has one.</summary>
     public CacheStatistics? CacheStatistics => _cache?.Statistics;
@@ -63,7 +65,7 @@ public sealed class CheckpointRunner : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var set = RequestBuilder.Build(chunk, cancellationToken);
             var tokenized = _cache?.Encode(set, _encoder, cancellationToken) ?? _encoder.Encode(set, cancellationToken);
-            var results = _cache?.Score(tokenized, _scorer, cancellationToken) ?? _scorer.Score(tokenized, cancellationToken);
+            var results = _scorer.Score(tokenized, cancellationToken);
             foreach (var example in set.Examples)
             {
                 scores.Add(ExampleScoring.Score(format, example.Example, example.Slice(results)));
@@ -89,5 +91,5 @@ public sealed class CheckpointRunner : IDisposable
         return new EncodingStats(tokenized.Count, boundary, truncated, noSpace);
     }
 
-    public void Dispose() => _scorer.Dispose();
+    public void Dispose() => _model.Dispose();
 }

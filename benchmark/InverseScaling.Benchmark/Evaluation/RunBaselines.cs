@@ -1,4 +1,5 @@
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.IO;
 
@@ -25,6 +26,14 @@ public static class RunBaselines
         var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, choices);
         return Baseline.Create(family.Name, task.Name, task.Definition.PrimaryMetric, options.SizeMeasure,
             task.Task.Checkpoints.Select(c => c.Metrics).ToList(), onnx, task.Task.Fits.Values, provenance);
+    }
+
+    /// <summary>The task's per-example values of its primary metric, one column per checkpoint in the result's order.</summary>
+    public static PerExampleBaseline ToPerExample(TaskResult task, string family, int decimals = PerExampleBaseline.DefaultDecimals)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return PerExampleBaseline.FromScores(family, task.Name, task.Definition.PrimaryMetric, task.DataSha256,
+            task.Task.Checkpoints.Select(c => (c.Checkpoint, c.Examples)).ToList(), decimals);
     }
 
     /// <summary>sha256 of every tokenizer file the family uses, by file name.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InverseScaling.Benchmark.Caching;
+using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Requests;
@@ -85,12 +86,13 @@ public static class AlgorithmComparison
         var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
         var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext);
 
-        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
+        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
         using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
         var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
         var engine = checkpointScorer.Open();
         var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape);
-        var cache = options.Cache?.For(checkpoint, checkpointScorer.UsesWithPastExport, engine.Name, Evaluation.SuiteInfo.Version);
+        var cache = options.Cache?.For(checkpoint, checkpointScorer.UsesWithPastExport, engine.Name, SuiteInfo.Version);
+        var fromCache = cache is null ? null : new CachedScorer(cache, Unreachable.Instance);
 
         var warmedUp = false;
         var naiveWall = TimeSpan.Zero;
@@ -147,7 +149,7 @@ public static class AlgorithmComparison
                 {
                     cache.Store(tokenized, engineScores);
                     watch.Restart();
-                    cache.Score(tokenized, Unreachable.Instance, cancellationToken);
+                    fromCache!.Score(tokenized, cancellationToken);
                     warm += watch.Elapsed;
                 }
                 minimum += MinimumTokens(tokenized);

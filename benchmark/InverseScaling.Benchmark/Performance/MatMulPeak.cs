@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
+using Google.Protobuf;
+using InverseScaling.Benchmark.Onnx;
+using InverseScaling.Benchmark.Randomness;
 using Microsoft.ML.OnnxRuntime;
+using DataType = InverseScaling.Benchmark.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace InverseScaling.Benchmark.Performance;
 
@@ -56,11 +58,11 @@ public static class MatMulPeak
 
     private static MatMulRate Time(int m, int k, int n, int threads, TimeSpan budget, CancellationToken cancellationToken)
     {
-        var random = new Random(20240611);
+        var random = new SplitMix64(20240611);
         var a = new float[m * k];
-        for (var i = 0; i < a.Length; i++) a[i] = (float)(random.NextDouble() - 0.5);
+        for (var i = 0; i < a.Length; i++) a[i] = Centered(ref random);
         var b = new float[k * n];
-        for (var i = 0; i < b.Length; i++) b[i] = (float)(random.NextDouble() - 0.5);
+        for (var i = 0; i < b.Length; i++) b[i] = Centered(ref random);
 
         using var options = new SessionOptions
         {
@@ -93,65 +95,16 @@ public static class MatMulPeak
         return new MatMulRate(m, k, n, runs, best, threads);
     }
 
+    /// <summary>A value in [−0.5, 0.5).</summary>
+    private static float Centered(ref SplitMix64 random) => (float)((random.NextUInt64() >> 11) * (1.0 / (1UL << 53)) - 0.5);
+
     /// <summary>An ONNX model (protobuf) computing c = a · b with b a [K, N] initializer and a a [M, K] input (M dynamic).</summary>
-    internal static byte[] MatMulModel(int k, int n, float[] b)
-    {
-        const int FloatType = 1;
-        var graph = new Proto()
-            .Message(1, new Proto().String(1, "a").String(1, "b").String(2, "c").String(3, "matmul").String(4, "MatMul"))
-            .String(2, "matmul-peak")
-            .Message(5, new Proto().Varint(1, k).Varint(1, n).Varint(2, FloatType).String(8, "b").Bytes(9, MemoryMarshal.AsBytes(b.AsSpan())))
-            .Message(11, Value("a", FloatType, "m", k))
-            .Message(12, Value("c", FloatType, "m", n));
-        return new Proto()
-            .Varint(1, 8)
-            .String(2, "InverseScaling.Benchmark")
-            .Message(7, graph)
-            .Message(8, new Proto().String(1, "").Varint(2, 17))
-            .ToArray();
-    }
-
-    private static Proto Value(string name, int elementType, params object[] dims)
-    {
-        var shape = new Proto();
-        foreach (var dim in dims) shape.Message(1, dim is string symbol ? new Proto().String(2, symbol) : new Proto().Varint(1, (int)dim));
-        return new Proto().String(1, name).Message(2, new Proto().Message(1, new Proto().Varint(1, elementType).Message(2, shape)));
-    }
-
-    /// <summary>The protobuf wire-format writes an ONNX model needs.</summary>
-    private sealed class Proto
-    {
-        private readonly MemoryStream stream = new();
-
-        public Proto Varint(int field, long value)
-        {
-            WriteVarint((ulong)(field << 3));
-            WriteVarint((ulong)value);
-            return this;
-        }
-
-        public Proto Bytes(int field, ReadOnlySpan<byte> bytes)
-        {
-            WriteVarint((ulong)((field << 3) | 2));
-            WriteVarint((ulong)bytes.Length);
-            stream.Write(bytes);
-            return this;
-        }
-
-        public Proto String(int field, string text) => Bytes(field, Encoding.UTF8.GetBytes(text));
-
-        public Proto Message(int field, Proto message) => Bytes(field, message.ToArray());
-
-        public byte[] ToArray() => stream.ToArray();
-
-        private void WriteVarint(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                stream.WriteByte((byte)(value | 0x80));
-                value >>= 7;
-            }
-            stream.WriteByte((byte)value);
-        }
-    }
+    internal static byte[] MatMulModel(int k, int n, float[] b) =>
+        new OnnxGraphBuilder("matmul-peak")
+            .Input("a", DataType.Float, "m", k)
+            .Initializer("b", b, k, n)
+            .Node("MatMul", ["a", "b"], ["c"])
+            .Output("c", DataType.Float, "m", n)
+            .ToModel()
+            .ToByteArray();
 }

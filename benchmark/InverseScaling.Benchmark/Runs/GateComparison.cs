@@ -1,5 +1,7 @@
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Evaluation;
+using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Runs;
 
@@ -8,11 +10,22 @@ namespace InverseScaling.Benchmark.Runs;
 /// <param name="Current">This run's result in baseline form: what <c>gate/&lt;task&gt;.json</c> and the received file hold.</param>
 /// <param name="Result">This run's task result with its per-example scores, for a rule that pairs examples; null where only the
 /// baseline form is at hand (a report reading <c>gate/</c>).</param>
-public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskResult? Result);
+public sealed record GateComparison(Baseline? Verified, Baseline Current, TaskResult? Result)
+{
+    /// <summary>The baseline's per-example values (<c>&lt;task&gt;.verified.per-example.tsv</c>); null when it has none.</summary>
+    public PerExampleBaseline? VerifiedExamples { get; init; }
+
+    /// <summary>This run's per-example values of the primary metric; when null, a rule that pairs examples builds them from <see cref="Result"/>.</summary>
+    public PerExampleBaseline? CurrentExamples { get; init; }
+
+    /// <summary>The task the run scored, for prompt excerpts of the examples a message names; null shows indices only.</summary>
+    public BenchmarkTask? Task { get; init; }
+}
 
 /// <summary>
 /// The gate's rule: how a task's result is judged against its baseline. <see cref="ToleranceGateComparer"/> is the rule of
-/// tolerances on the slope and the per-checkpoint means; another rule (a paired per-example comparison) plugs in here.
+/// tolerances on the slope and the per-checkpoint means; <see cref="PairedGateComparer"/> compares example by example where the
+/// baseline has per-example values and falls back to it elsewhere.
 /// </summary>
 public interface IGateComparer
 {
@@ -38,9 +51,15 @@ public sealed record GateSettings(BaselineStore Baselines)
     /// <summary>The tolerance rule's tolerances. <value>Default <see cref="GateTolerances.Default"/>.</value></summary>
     public GateTolerances Tolerances { get; init; } = GateTolerances.Default;
 
-    /// <summary>Another rule than the tolerance rule; null keeps <see cref="ToleranceGateComparer"/> with <see cref="Tolerances"/>.</summary>
+    /// <summary>
+    /// The paired rule's settings; its slope tolerance is taken from <see cref="Tolerances"/>' smallest slope tolerance.
+    /// <value>Default <see cref="PairedTolerances.Default"/>.</value>
+    /// </summary>
+    public PairedTolerances Paired { get; init; } = PairedTolerances.Default;
+
+    /// <summary>Another rule; null keeps <see cref="PairedGateComparer"/> with <see cref="Tolerances"/> and <see cref="Paired"/>.</summary>
     public IGateComparer? Comparer { get; init; }
 
     /// <summary>The rule in force.</summary>
-    public IGateComparer Rule => Comparer ?? new ToleranceGateComparer(Tolerances);
+    public IGateComparer Rule => Comparer ?? new PairedGateComparer(Tolerances, Paired with { SlopeTolerance = Tolerances.MinimumSlope });
 }

@@ -1,7 +1,9 @@
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Tasks;
 
 namespace InverseScaling.Benchmark.Runs;
 
@@ -9,7 +11,8 @@ namespace InverseScaling.Benchmark.Runs;
 /// Finishes a run and gates it: the one pipeline behind <c>run</c>, <c>merge</c> and the gate theories. Each task's result
 /// becomes its baseline form, is written to the run folder's <c>gate/</c> (when the run has a folder), is judged against the
 /// verified baseline by the gate's rule, and is kept as <c>&lt;task&gt;.received.json</c> when it differs (a pass removes a
-/// stale received file).
+/// stale received file). Its per-example values are kept as <c>&lt;task&gt;.received.per-example.tsv</c> beside it, and also
+/// when the result passes against a baseline that has no usable per-example file, so that <c>accept</c> can add one.
 /// </summary>
 public sealed class GateRun
 {
@@ -33,6 +36,9 @@ public sealed class GateRun
 
     public RunFolder? Output { get; }
 
+    /// <summary>The tasks the run scored, for prompt excerpts in the gate's messages. <value>Default none: messages name example indices only.</value></summary>
+    public IReadOnlyList<BenchmarkTask> Tasks { get; init; } = [];
+
     /// <summary>
     /// Before any scoring: removes what killed writers left in the run folder and the family's baselines, and reads every
     /// task's verified baseline, so that a corrupt or foreign one is refused now rather than after the scoring.
@@ -42,7 +48,11 @@ public sealed class GateRun
     {
         ArgumentNullException.ThrowIfNull(tasks);
         // The baselines are read first: a baselines folder that is a link leading elsewhere is refused before anything in it is touched.
-        foreach (var task in tasks) Settings.Baselines.TryReadVerified(Family.Name, task);
+        foreach (var task in tasks)
+        {
+            Settings.Baselines.TryReadVerified(Family.Name, task);
+            Settings.Baselines.TryReadVerifiedExamples(Family.Name, task);
+        }
         Output?.DeleteAbandonedFiles();
         AtomicFile.DeleteAbandoned(Path.Combine(Settings.Baselines.Root, Family.Name));
     }
@@ -54,16 +64,18 @@ public sealed class GateRun
         ArgumentNullException.ThrowIfNull(run);
         var output = Output ?? throw new InvalidOperationException("completing a run needs its output folder");
         output.WriteSummary(run);
-        return new GateRunResult(run, run.Tasks.Select(Check).ToList());
+        return new GateRunResult(run, run.Tasks.Select(t => Check(t)).ToList());
     }
 
     /// <summary>Gates one task's result.</summary>
-    public TaskVerdict Check(TaskResult result)
+    /// <param name="task">The task scored, for prompt excerpts; looked up in <see cref="Tasks"/> when null.</param>
+    public TaskVerdict Check(TaskResult result, BenchmarkTask? task = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var current = RunBaselines.ToBaseline(result, Family, Options);
         Output?.WriteGateResult(current);
-        return new TaskVerdict(result, current, Settle(Settings.Baselines, _rule, current, result));
+        task ??= Tasks.FirstOrDefault(t => t.Name == result.Name);
+        return new TaskVerdict(result, current, Settle(Settings.Baselines, _rule, current, result, task));
     }
 
     /// <summary>
@@ -76,14 +88,27 @@ public sealed class GateRun
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(current);
-        return Settle(settings.Baselines, settings.Rule, current, result);
+        return Settle(settings.Baselines, settings.Rule, current, result, task: null);
     }
 
-    private static GateVerdict Settle(BaselineStore store, IGateComparer rule, Baseline current, TaskResult? result)
+    private static GateVerdict Settle(BaselineStore store, IGateComparer rule, Baseline current, TaskResult? result, BenchmarkTask? task)
     {
-        var verdict = rule.Compare(new GateComparison(store.TryReadVerified(current.Family, current.Task), current, result));
+        var (family, name) = (current.Family, current.Task);
+        // The summary first, as Prepare reads them: a misplaced or corrupt baseline is named by its main file.
+        var verified = store.TryReadVerified(family, name);
+        var verifiedExamples = store.TryReadVerifiedExamples(family, name);
+        var currentExamples = result is null ? null
+            : RunBaselines.ToPerExample(result, family, verifiedExamples?.Decimals ?? PerExampleBaseline.DefaultDecimals);
+        var verdict = rule.Compare(new GateComparison(verified, current, result)
+        {
+            VerifiedExamples = verifiedExamples,
+            CurrentExamples = currentExamples,
+            Task = task,
+        });
         if (verdict.WritesReceived) store.WriteReceived(current);
-        else store.DeleteReceived(current.Family, current.Task);
+        else store.DeleteReceived(family, name);
+        if (currentExamples is not null && (verdict.WritesReceived || verdict.UnpairedBecause is not null)) store.WriteReceivedExamples(currentExamples);
+        else store.DeleteReceivedExamples(family, name);
         return verdict;
     }
 }

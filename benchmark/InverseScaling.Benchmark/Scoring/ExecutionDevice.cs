@@ -73,7 +73,7 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            throw new BenchmarkInputException(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({e.Message.Split('\n')[0]})",
+            throw new BenchmarkInputException(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({Onnx.OnnxModelFile.FirstLine(e.Message)})",
                 "check the driver and libraries the provider needs (for CUDA: CUDA 12 and cuDNN 9 on the library path; nvidia-smi lists the device), or run with --device cpu",
                 field: Option, inner: e);
         }

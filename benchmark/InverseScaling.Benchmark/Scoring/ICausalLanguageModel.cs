@@ -2,7 +2,7 @@ namespace InverseScaling.Benchmark.Scoring;
 
 /// <summary>
 /// A causal language model: next-token logits for a right-padded batch of token sequences.
-/// Implementations: the ONNX Runtime model, and test doubles with fixed logits.
+/// Implementations: <see cref="OnnxDecoder"/>, and test doubles with fixed logits.
 /// </summary>
 public interface ICausalLanguageModel : IDisposable
 {
@@ -17,6 +17,9 @@ public interface ICausalLanguageModel : IDisposable
     /// The logits span is row-major [batch, sequence, vocabulary].
     /// </summary>
     void Forward(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken);
+
+    /// <summary>The model's key/value reuse, when it has it (a with-past export); null when every run starts from an empty past.</summary>
+    IKeyValueLanguageModel? KeyValues => this as IKeyValueLanguageModel;
 }
 
 /// <summary>Receives a batch's logits, row-major [batch, sequence, vocabulary].</summary>

@@ -6,28 +6,34 @@ namespace InverseScaling.Benchmark.Scoring;
 internal static class LogSoftmax
 {
     /// <summary>
-    /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), with the
-    /// shift, exponentials and sum in double. <paramref name="isArgmax"/>: the token is the first index holding the maximum.
-    /// Returns false, leaving the outputs zero, when the logits hold NaN or an infinity.
+    /// <see cref="At"/>, or false (leaving the outputs zero) when the logits hold NaN or an infinity.
     /// </summary>
-    /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
     public static bool TryAt(ReadOnlySpan<float> logits, int token, Span<double> scratch, out double logProbability, out bool isArgmax)
     {
         logProbability = 0;
         isArgmax = false;
-        var max = TensorPrimitives.Max(logits);
-        var min = TensorPrimitives.Min(logits);
-        if (!float.IsFinite(max) || !float.IsFinite(min)) return false;
+        if (IndexOfNonFinite(logits) >= 0) return false;
+        logProbability = At(logits, token, scratch, out isArgmax);
+        return true;
+    }
 
+    /// <summary>
+    /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), with the
+    /// shift, exponentials and sum in double, of logits the caller has checked finite (<see cref="LogitsChecks"/>).
+    /// <paramref name="isArgmax"/>: the token is the first index holding the maximum.
+    /// </summary>
+    /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
+    public static double At(ReadOnlySpan<float> logits, int token, Span<double> scratch, out bool isArgmax)
+    {
+        var max = TensorPrimitives.Max(logits);
         var shifted = scratch[..logits.Length];
         TensorPrimitives.ConvertChecked<float, double>(logits, shifted);
         TensorPrimitives.Subtract(shifted, max, shifted);
         TensorPrimitives.Exp(shifted, shifted);
         var sum = TensorPrimitives.Sum<double>(shifted);
 
-        logProbability = ((double)logits[token] - max) - Math.Log(sum);
         isArgmax = logits[token] == max && TensorPrimitives.IndexOfMax(logits) == token;
-        return true;
+        return ((double)logits[token] - max) - Math.Log(sum);
     }
 
     /// <summary>The index of the first NaN or infinite value, or −1.</summary>

@@ -48,13 +48,11 @@ public sealed class NaiveLoglikelihoodScorer : ILoglikelihoodScorer
             var greedy = true;
             model.Forward(tokens, [length], length, logits =>
             {
+                LogitsChecks.ThrowIfNonFinite(modelFile, logits, [length], length, vocabulary);
                 for (var j = 0; j < request.Continuation.Length; j++)
                 {
                     var position = request.Context.Length - 1 + j;
-                    if (!LogSoftmax.TryAt(logits.Slice(position * vocabulary, vocabulary), request.Continuation[j], scratch, out var logProbability, out var isArgmax))
-                    {
-                        throw LoglikelihoodScorer.NonFiniteLogits(modelFile, 0, position, 1, length);
-                    }
+                    var logProbability = LogSoftmax.At(logits.Slice(position * vocabulary, vocabulary), request.Continuation[j], scratch, out var isArgmax);
                     sum += logProbability;
                     greedy &= isArgmax;
                 }

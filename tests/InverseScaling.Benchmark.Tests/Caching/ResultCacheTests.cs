@@ -240,3 +240,10 @@ public sealed class ResultCacheTests
             [.. requests.Select(r => new ContinuationScore(-(r.Context.Sum() + 10.0 * r.Continuation.Sum()) / 100, r.Continuation.Length == 1))];
     }
 }
+
+/// <summary>The cache as the suite uses it: a <see cref="CachedScorer"/> in front of the scorer.</summary>
+internal static class CheckpointCacheScoring
+{
+    public static IReadOnlyList<ContinuationScore> Score(this CheckpointCache cache, IReadOnlyList<TokenizedRequest> requests, ILoglikelihoodScorer scorer,
+        CancellationToken cancellationToken) => new CachedScorer(cache, scorer).Score(requests, cancellationToken);
+}

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Reflection;
 using InverseScaling.Benchmark.Baselines;
+using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.IO;
@@ -36,7 +38,7 @@ public sealed class GateFixture : IDisposable
     {
         _family = new(() => FamilyLoader.Load(familyManifest));
         Store = new BaselineStore(baselines);
-        _gate = new(() => new GateRun(Family, Options, new GateSettings(Store) { Tolerances = Tolerances }));
+        _gate = new(() => new GateRun(Family, Options, new GateSettings(Store) { Tolerances = Tolerances, Paired = Paired }));
         Evaluator = new TaskEvaluator(Options);
         _summaryPath = summaryPath;
     }
@@ -50,6 +52,14 @@ public sealed class GateFixture : IDisposable
     /// <summary>The gate's tolerances: defaults, or INVERSE_SCALING_SLOPE_TOLERANCE / INVERSE_SCALING_CHECKPOINT_TOLERANCE.</summary>
     public GateTolerances Tolerances { get; } = GateTolerances.FromEnvironment();
 
+    /// <summary>
+    /// The paired rule's settings: defaults, or INVERSE_SCALING_PAIRED_THRESHOLD, or the MSBuild property
+    /// (<c>dotnet test -p:InverseScalingPairedThreshold=0.002</c>).
+    /// </summary>
+    public PairedTolerances Paired { get; } = PairedTolerances.FromEnvironment(name =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
+        : name == PairedTolerances.ThresholdVariable ? BuildProperty("InverseScalingPairedThreshold") : null);
+
     public TaskEvaluator Evaluator { get; }
 
     /// <summary>Scores <paramref name="task"/> on every checkpoint of <paramref name="family"/> and fits each metric.</summary>
@@ -59,7 +69,7 @@ public sealed class GateFixture : IDisposable
     /// <summary>Evaluates the task on the family under test and checks it against its baseline.</summary>
     public GateVerdict Check(BenchmarkTask task, CancellationToken cancellationToken)
     {
-        var verdict = _gate.Value.Check(Evaluate(Family, task, cancellationToken));
+        var verdict = _gate.Value.Check(Evaluate(Family, task, cancellationToken), task);
         _verdicts[task.Name] = verdict;
         return verdict.Verdict;
     }
@@ -82,6 +92,9 @@ public sealed class GateFixture : IDisposable
         }
         AtomicFile.WriteAllText(_summaryPath, summary.ToString());
     }
+
+    private static string? BuildProperty(string key) => typeof(GateFixture).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
     private static string Format(double value) => value.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
 }

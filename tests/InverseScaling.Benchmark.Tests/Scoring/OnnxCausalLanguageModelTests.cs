@@ -16,7 +16,7 @@ public sealed class OnnxCausalLanguageModelTests
         {
             Positions = [[10, 0, 0, 0], [0, 20, 0, 0], [0, 0, 30, 0]],
         }.Write(directory);
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
+        using var model = OnnxDecoder.Create(path, FourTokens);
 
         float[]? seen = null;
         // Row 0 = [2, 0, 1]; row 1 = [3, 0] padded with token 1.
@@ -34,7 +34,7 @@ public sealed class OnnxCausalLanguageModelTests
     public void Scorer_on_onnx_matches_the_hand_computed_log_probabilities()
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable).Write(TestPaths.NewTempDirectory());
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
+        using var model = OnnxDecoder.Create(path, FourTokens);
         var scorer = new LoglikelihoodScorer(model, path);
 
         var scores = scorer.Score([new([2], [1, 0]), new([0], [0])], TestContext.Current.CancellationToken);
@@ -51,7 +51,7 @@ public sealed class OnnxCausalLanguageModelTests
     public void Merged_decoder_inputs_get_an_empty_past_and_use_cache_branch_false()
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { MergedDecoderInputs = true }.Write(TestPaths.NewTempDirectory());
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
+        using var model = OnnxDecoder.Create(path, FourTokens);
         var scorer = new LoglikelihoodScorer(model, path);
 
         var scores = scorer.Score([new([0], [0])], TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public sealed class OnnxCausalLanguageModelTests
     public void Float16_logits_are_converted_to_float()
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { Float16 = true }.Write(TestPaths.NewTempDirectory());
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
+        using var model = OnnxDecoder.Create(path, FourTokens);
         var scorer = new LoglikelihoodScorer(model, path);
 
         var scores = scorer.Score([new([3], [2])], TestContext.Current.CancellationToken);
@@ -78,7 +78,7 @@ public sealed class OnnxCausalLanguageModelTests
     {
         var path = Path.Combine(TestPaths.NewTempDirectory(), "absent.onnx");
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens));
 
         Assert.Equal($"{path}: the ONNX file does not exist. Fix: point the checkpoint's files.onnx.path at an exported .onnx file", e.Message);
     }
@@ -89,7 +89,7 @@ public sealed class OnnxCausalLanguageModelTests
         var path = Path.Combine(TestPaths.NewTempDirectory(), "model.onnx");
         File.WriteAllText(path, "version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 12\n");
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens));
 
         Assert.Equal(path, e.File);
         Assert.StartsWith("ONNX Runtime cannot load the file as an ONNX model (", e.Problem);
@@ -103,7 +103,7 @@ public sealed class OnnxCausalLanguageModelTests
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { LogitsName = "scores" }.Write(TestPaths.NewTempDirectory());
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens));
 
         Assert.Equal($"{path}: the model has no 'logits' output (outputs: scores). Fix: export the model with its language-model head and name that output 'logits'", e.Message);
     }
@@ -113,7 +113,7 @@ public sealed class OnnxCausalLanguageModelTests
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { InputIdsName = "tokens" }.Write(TestPaths.NewTempDirectory());
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens));
 
         Assert.Equal($"{path}: the model has no 'input_ids' input (inputs: tokens, attention_mask). Fix: export the model with its token input named 'input_ids' (int64 [batch, sequence])", e.Message);
     }
@@ -123,7 +123,7 @@ public sealed class OnnxCausalLanguageModelTests
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { ExtraInput = "token_type_ids" }.Write(TestPaths.NewTempDirectory());
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens));
 
         Assert.Equal(
             $"{path} (token_type_ids): the model has an input 'token_type_ids' the scorer does not know how to feed. Fix: export a plain causal LM whose inputs are input_ids, attention_mask, optionally position_ids, and for merged exports past_key_values.N.key/value and use_cache_branch",
@@ -135,7 +135,7 @@ public sealed class OnnxCausalLanguageModelTests
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable).Write(TestPaths.NewTempDirectory());
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxCausalLanguageModel.Create(path, FourTokens with { VocabularySize = 5 }));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, FourTokens with { VocabularySize = 5 }));
 
         Assert.Equal(
             $"{path} (logits): the logits are 4 wide but the tokenizer has 5 tokens. Fix: pair the checkpoint with the tokenizer it was trained with (vocab.json/merges.txt or tokenizer.json listed beside it in family.json)",
@@ -146,7 +146,7 @@ public sealed class OnnxCausalLanguageModelTests
     public void Logits_width_unequal_to_the_vocabulary_is_refused_on_the_first_run_when_metadata_is_symbolic()
     {
         var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { OpaqueLogitsWidth = true }.Write(TestPaths.NewTempDirectory());
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens with { VocabularySize = 3 });
+        using var model = OnnxDecoder.Create(path, FourTokens with { VocabularySize = 3 });
 
         var e = Assert.Throws<BenchmarkInputException>(() =>
             model.Forward(new long[] { 0, 1 }, [2], 2, _ => { }, TestContext.Current.CancellationToken));
@@ -162,7 +162,7 @@ public sealed class OnnxCausalLanguageModelTests
         var table = FixedLogitsModel.HandTable;
         table[3][1] = float.PositiveInfinity;
         var path = new TinyOnnxModel(table).Write(TestPaths.NewTempDirectory());
-        using var model = OnnxCausalLanguageModel.Create(path, FourTokens);
+        using var model = OnnxDecoder.Create(path, FourTokens);
         var scorer = new LoglikelihoodScorer(model, path);
 
         // Runs: [0, 2] for the first request, [0, 3] for the second (its last token is never run); one [2, 2] batch in

@@ -28,7 +28,7 @@ public sealed class ReferenceFamilyCrossRuntimeTests
         var cancel = TestContext.Current.CancellationToken;
         var (onnxPath, options) = ReadCheckpoint(checkpoint);
         var texts = ReadFixture(checkpoint);
-        using var model = OnnxCausalLanguageModel.Create(onnxPath, options);
+        using var model = OnnxDecoder.Create(onnxPath, options);
 
         // All texts in one right-padded batch; every real position scored on its own.
         var ours = OnnxTokenLogProbabilities(model, texts, cancel);
@@ -68,7 +68,7 @@ public sealed class ReferenceFamilyCrossRuntimeTests
     {
         var cancel = TestContext.Current.CancellationToken;
         var (onnxPath, options) = ReadCheckpoint(checkpoint);
-        using var model = OnnxCausalLanguageModel.Create(onnxPath, options);
+        using var model = OnnxDecoder.Create(onnxPath, options);
 
         // From each text: contexts of several lengths, each with one-token and multi-token continuations.
         var requests = new List<TokenizedRequest>();
@@ -95,7 +95,7 @@ public sealed class ReferenceFamilyCrossRuntimeTests
         }
     }
 
-    private static List<double[]> OnnxTokenLogProbabilities(OnnxCausalLanguageModel model, IReadOnlyList<FixtureText> texts, CancellationToken cancel)
+    private static List<double[]> OnnxTokenLogProbabilities(OnnxDecoder model, IReadOnlyList<FixtureText> texts, CancellationToken cancel)
     {
         var length = texts.Max(t => t.Ids.Length);
         var tokens = new long[texts.Count * length];

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Onnx;
+using InverseScaling.Benchmark.Onnx.Protobuf;
 using InverseScaling.Benchmark.Scoring;
 
 namespace InverseScaling.Benchmark.Tests.Scoring;
@@ -27,8 +29,8 @@ public sealed class WithPastExportTests
         var checkpoint = Reference.Value.Checkpoints.Single(c => c.Name == name);
         Assert.NotNull(checkpoint.OnnxWithPastPath);
         var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
-        using var plain = OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, options);
-        using var withPast = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath, options);
+        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, options);
+        using var withPast = OnnxDecoder.Create(checkpoint.OnnxWithPastPath, options, OnnxExport.WithPast);
         Assert.True(withPast.PrefillComputesLastLogitsOnly);
         Assert.Equal(withPast.CacheShape.Width, (checkpoint.Manifest.Parameters - checkpoint.Manifest.NonEmbeddingParameters) / (4096 + 1024));
 
@@ -74,8 +76,8 @@ public sealed class WithPastExportTests
         var cancel = TestContext.Current.CancellationToken;
         var checkpoint = Reference.Value.Checkpoints[^1];
         var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
-        using var whole = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 0 });
-        using var chunked = OnnxKeyValueLanguageModel.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 16 });
+        using var whole = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 0 }, OnnxExport.WithPast);
+        using var chunked = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { PrefillChunk = 16 }, OnnxExport.WithPast);
         var texts = FixtureTexts(checkpoint.Name).Take(5).Select(t => t[..Math.Min(t.Length, 70)]).ToList();
         var (tokens, lengths, width) = Pack(texts);
         float[] reference = [], next = [];
@@ -107,7 +109,7 @@ public sealed class WithPastExportTests
         var weights = Path.Combine(folder, Path.GetFileName(checkpoints[0].OnnxPath));
         File.Copy(checkpoints[1].OnnxPath, weights);
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(withPast, new OnnxModelOptions(4096, 1024)));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(withPast, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
 
         Assert.Equal(
             $"{withPast} (onnxWithPast): its weights live in {Path.GetFileName(weights)}, which has sha256 {checkpoints[1].Manifest.Files.Onnx.Sha256}, " +
@@ -115,7 +117,7 @@ public sealed class WithPastExportTests
             e.Message);
 
         File.Delete(weights);
-        var missing = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(withPast, new OnnxModelOptions(4096, 1024)));
+        var missing = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(withPast, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
         Assert.Equal($"its weights live in {Path.GetFileName(weights)}, which is not beside it", missing.Problem);
     }
 
@@ -124,11 +126,61 @@ public sealed class WithPastExportTests
     {
         var plain = Reference.Value.Checkpoints[0].OnnxPath;
 
-        var e = Assert.Throws<BenchmarkInputException>(() => OnnxKeyValueLanguageModel.Create(plain, new OnnxModelOptions(4096, 1024)));
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(plain, new OnnxModelOptions(4096, 1024), OnnxExport.WithPast));
 
         Assert.Equal(
             $"{plain}: the model has no past_key_values.N.key/value inputs: it is not a with-past export. Fix: list the plain export under files.onnx and a with-past export (past_key_values.* in, present.* out) under files.onnxWithPast",
             e.Message);
+    }
+
+    [Fact]
+    public void A_with_past_export_opened_as_a_plain_export_runs_whole_sequences_without_reuse()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var checkpoint = Reference.Value.Checkpoints[0];
+        var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext);
+        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, options);
+        using var asPlain = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options);
+        using var withPast = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options, OnnxExport.WithPast);
+        var texts = FixtureTexts(checkpoint.Name).Take(3).ToList();
+
+        var reference = AllLogits(plain, texts, cancel);
+        var whole = AllLogits(asPlain, texts, cancel);
+
+        Assert.Null(plain.KeyValues);
+        Assert.Null(asPlain.KeyValues);
+        Assert.Same(withPast, withPast.KeyValues);
+        Assert.Equal(withPast.CacheShape, asPlain.CacheShape);
+        Assert.Throws<InvalidOperationException>(() => asPlain.Prefill(new long[] { 1, 2 }, [2], 2, _ => { }, cancel));
+        for (var i = 0; i < texts.Count; i++) Assert.True(MaxDifference(reference[i], whole[i]) <= Tolerance);
+    }
+
+    [Fact]
+    public void A_merged_decoder_that_returns_no_keys_and_values_is_not_a_with_past_export()
+    {
+        var path = new TinyOnnxModel(FixedLogitsModel.HandTable) { MergedDecoderInputs = true }.Write(TestPaths.NewTempDirectory());
+
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, new OnnxModelOptions(4, 16), OnnxExport.WithPast));
+
+        Assert.Equal(
+            $"{path} (present.0.key): the model has no Float output 'present.0.key' for its input 'past_key_values.0.key'. Fix: export present.N.key/value outputs (past and new keys/values) for every layer",
+            e.Message);
+    }
+
+    [Fact]
+    public void A_with_past_export_naming_a_weights_file_outside_its_folder_is_refused()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var path = Path.Combine(folder, "escape-with-past.onnx");
+        var model = new TinyOnnxModel(FixedLogitsModel.HandTable).Build();
+        var proto = ModelProto.Parser.ParseFrom(model);
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "isb.weights_file", Value = "../ref-13k.onnx" });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "isb.weights_sha256", Value = new string('0', 64) });
+        OnnxModelFile.Write(path, proto);
+
+        var e = Assert.Throws<BenchmarkInputException>(() => OnnxDecoder.Create(path, new OnnxModelOptions(4, 16), OnnxExport.WithPast));
+
+        Assert.Equal("its weights live in ../ref-13k.onnx, which is not beside it", e.Problem);
     }
 
     /// <summary>Each text's logits, [length × vocabulary], from one right-padded batch.</summary>

@@ -1,17 +1,18 @@
 using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Scoring;
 
-namespace InverseScaling.Benchmark.Scoring;
+namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>Opens the model a checkpoint is scored with: its with-past export when it lists one, else its plain export.</summary>
 public static class CheckpointModels
 {
     /// <param name="preferWithPast">Open <c>files.onnxWithPast</c> when the checkpoint has it.</param>
-    public static ICausalLanguageModel Open(Checkpoint checkpoint, OnnxModelOptions options, bool preferWithPast = true)
+    public static OnnxDecoder Open(Checkpoint checkpoint, OnnxModelOptions options, bool preferWithPast = true)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         return preferWithPast && checkpoint.OnnxWithPastPath is { } withPast
-            ? OnnxKeyValueLanguageModel.Create(withPast, options)
-            : OnnxCausalLanguageModel.Create(checkpoint.OnnxPath, options);
+            ? OnnxDecoder.Create(withPast, options, OnnxExport.WithPast)
+            : OnnxDecoder.Create(checkpoint.OnnxPath, options);
     }
 
     /// <summary>The file <see cref="Open"/> reads, named in errors and cache keys.</summary>

@@ -1,7 +1,8 @@
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Requests;
+using InverseScaling.Benchmark.Scoring;
 
-namespace InverseScaling.Benchmark.Scoring;
+namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>
 /// The engine for one checkpoint: its with-past export when it lists one (and the options allow it), else its plain
@@ -46,7 +47,7 @@ public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
     public string Name { get; }
 
     /// <summary>The model's key/value cache geometry once it is open, when it has one.</summary>
-    public KeyValueShape? CacheShape => (model as IKeyValueLanguageModel)?.CacheShape;
+    public KeyValueShape? CacheShape => model?.KeyValues?.CacheShape;
 
     /// <summary>Work done so far (empty while the model is not open).</summary>
     public ScoringStatistics Statistics => scorer?.Statistics ?? ScoringStatistics.Empty;

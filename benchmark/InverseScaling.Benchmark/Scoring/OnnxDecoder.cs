@@ -1,0 +1,286 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.IO;
+using InverseScaling.Benchmark.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static InverseScaling.Benchmark.Scoring.DecoderSignature;
+
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>
+/// A causal decoder in an ONNX file, run on ONNX Runtime: the one session type for plain, merged and with-past exports.
+/// Its <see cref="DecoderSignature"/> is planned once; each call binds <c>input_ids</c>, <c>attention_mask</c>,
+/// <c>position_ids</c> (cumsum(mask) − 1), <c>use_cache_branch</c>, <c>logits_to_keep</c> and the past where the model
+/// has them, runs with cancellation, and reads <c>logits</c> (float32, or float16 converted) after checking their shape.
+/// Key/value reuse (<see cref="KeyValues"/>) is there when the file is opened as a with-past export, which must then take
+/// past_key_values.* and return present.*: prompts run left-padded (so <c>logits_to_keep</c> = 1 gives each row's
+/// next-token logits) and text after them right-padded on gathered cache rows. Non-finite logits are the scorer's to find.
+/// </summary>
+public sealed class OnnxDecoder : IKeyValueLanguageModel
+{
+    private const string WeightsShaKey = "isb.weights_sha256";
+    private const string WeightsFileKey = "isb.weights_file";
+
+    private readonly InferenceSession session;
+    private readonly DecoderSignature signature;
+    private readonly int prefillChunk;
+    private readonly string[] logitsOnly = [Logits];
+    private readonly string[] logitsAndPresents;
+
+    private OnnxDecoder(string path, OnnxExport export, InferenceSession session, DecoderSignature signature, OnnxModelOptions options)
+    {
+        Path = path;
+        Export = export;
+        this.session = session;
+        this.signature = signature;
+        prefillChunk = options.PrefillChunk;
+        logitsAndPresents = [Logits, .. signature.Past?.Presents ?? []];
+        VocabularySize = options.VocabularySize;
+        MaxContext = options.MaxContext;
+    }
+
+    /// <summary>The ONNX file, as given to <see cref="Create"/>.</summary>
+    public string Path { get; }
+
+    /// <summary>Which export the file was opened as.</summary>
+    public OnnxExport Export { get; }
+
+    public int VocabularySize { get; }
+
+    public int MaxContext { get; }
+
+    /// <summary>This decoder, when it was opened as a with-past export; null for a plain export.</summary>
+    public IKeyValueLanguageModel? KeyValues => Export == OnnxExport.WithPast ? this : null;
+
+    /// <exception cref="InvalidOperationException">The model has no past inputs.</exception>
+    public KeyValueShape CacheShape => signature.Past?.Shape ?? throw new InvalidOperationException($"{Path} has no past_key_values inputs");
+
+    public bool PrefillComputesLastLogitsOnly => signature.KeepsLastLogits;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and plans its signature. A with-past export whose metadata names the file holding its
+    /// weights (<c>isb.weights_file</c>, <c>isb.weights_sha256</c>, written by the reference family's export_with_past.py)
+    /// must sit beside that file, with that sha256.
+    /// </summary>
+    /// <exception cref="BenchmarkInputException">The file is missing, not ONNX, or not a decoder this class can drive as <paramref name="export"/>.</exception>
+    public static OnnxDecoder Create(string path, OnnxModelOptions options, OnnxExport export = OnnxExport.Plain)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var field = export == OnnxExport.WithPast ? "onnxWithPast" : "onnx";
+        if (!File.Exists(path))
+        {
+            throw new BenchmarkInputException(path, "the ONNX file does not exist",
+                $"point the checkpoint's files.{field}.path at an exported {(export == OnnxExport.WithPast ? "with-past " : "")}.onnx file");
+        }
+        if (export == OnnxExport.WithPast) CheckWeightsFile(path, field);
+
+        var session = OnnxSessions.Open(path, options, field);
+        try
+        {
+            return new OnnxDecoder(path, export, session, Plan(path, session, options.VocabularySize, export), options);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whole right-padded sequences from an empty past; the logits of every position.</summary>
+    public void Forward(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        var batch = CheckBatch(tokens, lengths, sequenceLength);
+        using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
+            logitsOnly, cancellationToken);
+        consume(ReadLogits(outputs[0], batch, sequenceLength));
+    }
+
+    public IKeyValueCache Prefill(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        RequireReuse();
+        var batch = CheckBatch(tokens, lengths, sequenceLength);
+        var (ids, mask) = DecoderInputs.LeftPadded(tokens, lengths, sequenceLength);
+
+        // Long prompts run in chunks of columns, each on the keys and values of the chunks before it: the causal score
+        // matrices then cover about half the square instead of all of it.
+        var chunk = prefillChunk > 0 && prefillChunk < sequenceLength ? prefillChunk : sequenceLength;
+        IDisposableReadOnlyCollection<OrtValue>? outputs = null;
+        try
+        {
+            for (var start = 0; start < sequenceLength; start += chunk)
+            {
+                var width = Math.Min(chunk, sequenceLength - start);
+                var chunkIds = width < sequenceLength ? DecoderInputs.Columns(ids, batch, sequenceLength, start, width) : ids;
+                var chunkMask = width < sequenceLength ? DecoderInputs.Columns(mask, batch, sequenceLength, 0, start + width) : mask;
+                var past = outputs is null ? null : outputs.Skip(1).ToList();
+                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: PrefillComputesLastLogitsOnly, logitsAndPresents, cancellationToken);
+                outputs?.Dispose();
+                outputs = next;
+            }
+
+            var kept = PrefillComputesLastLogitsOnly ? 1 : sequenceLength - (sequenceLength - 1) / chunk * chunk;
+            var all = ReadLogits(outputs![0], batch, kept);
+            var last = new float[batch * VocabularySize];
+            for (var row = 0; row < batch; row++)
+            {
+                all.Slice((row * kept + kept - 1) * VocabularySize, VocabularySize).CopyTo(last.AsSpan(row * VocabularySize));
+            }
+            consume(last);
+            return new OnnxKeyValueCache(this, outputs, mask, batch, sequenceLength);
+        }
+        catch
+        {
+            outputs?.Dispose();
+            throw;
+        }
+    }
+
+    public void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        LogitsConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        RequireReuse();
+        if (cache is not OnnxKeyValueCache past || past.Owner != this || past.Disposed) throw new ArgumentException("the cache is not a live cache of this model", nameof(cache));
+        var batch = CheckBatch(tokens, lengths, sequenceLength);
+        if (cacheRows.Length != batch) throw new ArgumentException($"{cacheRows.Length} cache rows for {batch} batch rows", nameof(cacheRows));
+        foreach (var row in cacheRows)
+        {
+            if ((uint)row >= (uint)past.Rows) throw new ArgumentOutOfRangeException(nameof(cacheRows), row, $"the cache has {past.Rows} rows");
+        }
+        if (past.Length + sequenceLength > MaxContext)
+        {
+            throw new ArgumentException($"{past.Length} cached + {sequenceLength} new positions exceed the model's context of {MaxContext}", nameof(sequenceLength));
+        }
+
+        var width = past.Length + sequenceLength;
+        var mask = new long[batch * width];
+        for (var row = 0; row < batch; row++)
+        {
+            past.Mask.AsSpan(cacheRows[row] * past.Length, past.Length).CopyTo(mask.AsSpan(row * width));
+            mask.AsSpan(row * width + past.Length, lengths[row]).Fill(1);
+        }
+        var gathered = past.Gather(cacheRows.ToArray(), CacheShape, signature.Past!.ElementType);
+        try
+        {
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, gathered, keepLast: false, logitsOnly, cancellationToken);
+            consume(ReadLogits(outputs[0], batch, sequenceLength));
+        }
+        finally
+        {
+            foreach (var value in gathered) value.Dispose();
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+
+    private void RequireReuse()
+    {
+        if (KeyValues is null) throw new InvalidOperationException($"{Path} was opened as a plain export; open its with-past export to reuse keys and values");
+    }
+
+    private int CheckBatch(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength)
+    {
+        var batch = lengths.Length;
+        if (batch == 0 || sequenceLength < 1 || tokens.Length != (long)batch * sequenceLength)
+        {
+            throw new ArgumentException($"tokens hold {tokens.Length} ids; expected batch {batch} × sequence {sequenceLength} (both at least 1)", nameof(tokens));
+        }
+        if (sequenceLength > MaxContext)
+        {
+            throw new ArgumentException($"sequence length {sequenceLength} exceeds the model's context of {MaxContext}", nameof(sequenceLength));
+        }
+        foreach (var length in lengths)
+        {
+            if (length < 1 || length > sequenceLength) throw new ArgumentException($"row length {length} outside 1..{sequenceLength}", nameof(lengths));
+        }
+        return batch;
+    }
+
+    /// <summary>One session run on <paramref name="mask"/> [batch, past + new]; <paramref name="past"/> null feeds an empty past.</summary>
+    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, int batch, int sequenceLength, IReadOnlyList<OrtValue>? past,
+        bool keepLast, string[] fetch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pastNames = signature.Past?.Names ?? [];
+        var names = new List<string>(pastNames.Length + 5);
+        var values = new List<OrtValue>(pastNames.Length + 5);
+        var owned = new List<OrtValue>(pastNames.Length + 5);
+        void Own(string name, OrtValue value)
+        {
+            names.Add(name);
+            values.Add(value);
+            owned.Add(value);
+        }
+        try
+        {
+            Own(InputIds, OrtValue.CreateTensorValueFromMemory(ids, [batch, sequenceLength]));
+            if (signature.AttentionMask) Own(AttentionMaskName, OrtValue.CreateTensorValueFromMemory(mask, [batch, mask.Length / batch]));
+            if (signature.PositionIds) Own(PositionIdsName, OrtValue.CreateTensorValueFromMemory(DecoderInputs.Positions(mask, batch, sequenceLength), [batch, sequenceLength]));
+            if (signature.CacheBranch) Own(UseCacheBranch, OrtValue.CreateTensorValueFromMemory(new[] { past is not null }, [1]));
+            // n > 0 keeps the last n positions; 0 (Hugging Face's convention) keeps every one, for a model that requires the input.
+            if (keepLast || signature.LogitsToKeepRequired) Own(LogitsToKeep, OrtValue.CreateTensorValueFromMemory(new[] { keepLast ? 1L : 0L }, []));
+            for (var i = 0; i < pastNames.Length; i++)
+            {
+                if (past is null)
+                {
+                    var shape = signature.Past!.Shape;
+                    Own(pastNames[i], OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, signature.Past.ElementType, [batch, shape.Heads, 0, shape.HeadSize]));
+                }
+                else
+                {
+                    names.Add(pastNames[i]);
+                    values.Add(past[i]);
+                }
+            }
+
+            return OnnxSessions.Run(session, names, values, fetch, cancellationToken);
+        }
+        finally
+        {
+            foreach (var value in owned) value.Dispose();
+        }
+    }
+
+    /// <summary>The logits as float32 [batch, positions, vocabulary], after checking their shape.</summary>
+    private ReadOnlySpan<float> ReadLogits(OrtValue logits, int batch, int positions)
+    {
+        var shape = logits.GetTensorTypeAndShape().Shape;
+        if (shape.Length != 3 || shape[0] != batch || shape[1] != positions || shape[2] != VocabularySize)
+        {
+            if (shape.Length == 3 && shape[0] == batch && shape[1] == positions) throw VocabularyMismatch(Path, shape[2], VocabularySize);
+            throw new BenchmarkInputException(Path,
+                $"the 'logits' output has shape [{string.Join(", ", shape)}]; expected [{batch}, {positions}, {VocabularySize}]",
+                "export the decoder with logits [batch, sequence, vocabulary] (or the last logits_to_keep positions)", field: Logits);
+        }
+        if (!signature.HalfLogits) return logits.GetTensorDataAsSpan<float>();
+        var half = logits.GetTensorDataAsSpan<Float16>();
+        var converted = new float[half.Length];
+        TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<Float16, Half>(half), converted);
+        return converted;
+    }
+
+    /// <summary>A file written by export_with_past.py keeps its weights in the plain export; that file must be the one it was made from.</summary>
+    private static void CheckWeightsFile(string path, string field)
+    {
+        var metadata = OnnxModelFile.ReadHeader(path, field).Metadata;
+        if (!metadata.TryGetValue(WeightsShaKey, out var sha) || !metadata.TryGetValue(WeightsFileKey, out var file)) return;
+        var weights = OnnxModelFile.ResolveBeside(path, file);
+        if (weights is null || !File.Exists(weights))
+        {
+            throw new BenchmarkInputException(path, $"its weights live in {TextExcerpt.Escape(file)}, which is not beside it",
+                $"keep the with-past export in the folder of the plain export {TextExcerpt.Escape(file)}", field: field);
+        }
+        var actual = FileHash.Sha256(weights);
+        if (!string.Equals(actual, sha, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BenchmarkInputException(path,
+                $"its weights live in {TextExcerpt.Escape(file)}, which has sha256 {actual}, but the with-past export was made from a file with sha256 {TextExcerpt.Escape(sha, 64)}",
+                "re-run export_with_past.py after re-exporting the plain checkpoint", field: field);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace InverseScaling.Benchmark.Scoring;
+
+/// <summary>How to open an ONNX checkpoint.</summary>
+/// <param name="VocabularySize">The tokenizer's vocabulary size; the logits must be exactly this wide.</param>
+/// <param name="MaxContext">Longest sequence the checkpoint accepts (its manifest's <c>maxContext</c>).</param>
+/// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
+public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
+{
+    /// <summary>Refuses a vocabulary, context or thread count below 1.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(VocabularySize, 1, nameof(VocabularySize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxContext, 1, nameof(MaxContext));
+        if (IntraOpThreads is { } threads) ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(IntraOpThreads));
+    }
+
+    /// <summary>The execution provider; the CPU by default.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
+    /// <summary>
+    /// With-past exports: prompts longer than this run in chunks of this many positions, each on the cache of those
+    /// before it (0: whole). <value>Default 192.</value>
+    /// </summary>
+    public int PrefillChunk { get; init; } = 192;
+}
+
+/// <summary>Which of a checkpoint's exports a file is, which decides how <see cref="OnnxDecoder"/> runs it.</summary>
+public enum OnnxExport
+{
+    /// <summary><c>files.onnx</c>: whole sequences; a merged decoder's past inputs get an empty past.</summary>
+    Plain,
+
+    /// <summary><c>files.onnxWithPast</c>: must take and return keys and values (past_key_values.* in, present.* out), which are reused.</summary>
+    WithPast,
+}
