@@ -73,7 +73,7 @@ internal static class CommandErrors
     public static void WriteError(ParseResult parse, string message)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        parse.InvocationConfiguration.Error.WriteLine($"error: {message}");
+        parse.InvocationConfiguration.Error.WriteLine($"error: {TextExcerpt.OneLine(message)}");
     }
 
     /// <summary>The one failure inside an <see cref="AggregateException"/> from parallel work, where there is one.</summary>

@@ -44,7 +44,9 @@ internal static class MergeCommand
             var read = ShardMerge.ReadShards(folders);
             var loaded = FamilyLoader.Load(familyPath, verifyHashes: false, cancellationToken, modelsOf: _ => false);
             var options = ShardMerge.Options(read[0].Manifest.Settings, read[0].Folder);
-            var gateRun = new GateRun(loaded, options, settings, new RunFolder(outDirectory ?? layout.Output(loaded.Name))) { Tasks = selected };
+            var merged = new RunFolder(outDirectory ?? layout.Output(loaded.Name));
+            using var writer = merged.Lock();
+            var gateRun = new GateRun(loaded, options, settings, merged) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
 
             var run = ShardMerge.Merge(read, loaded, selected, gateRun.Output!, cancellationToken);

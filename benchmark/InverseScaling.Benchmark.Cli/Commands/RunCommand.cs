@@ -54,6 +54,7 @@ internal static class RunCommand
 
             var loaded = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken);
             var folder = new RunFolder(outDirectory ?? layout.Output(loaded.Name));
+            using var writer = folder.Lock();
             var gateRun = new GateRun(loaded, options, settings, folder) { Tasks = selected };
             gateRun.Prepare(selected.Select(t => t.Name));
             var run = RunProgress.Create(quiet.Bind(parse), console)
@@ -78,6 +79,7 @@ internal static class RunCommand
             : $"Shard {shard}: {slice.Count} (checkpoint, task) pair{(slice.Count == 1 ? "" : "s")} on {string.Join(", ", checkpoints)}.");
         var loaded = FamilyLoader.Load(familyPath, cancellationToken: cancellationToken, modelsOf: c => checkpoints.Contains(c.Name));
         var folder = new RunFolder(output ?? layout.Output($"{loaded.Name}-shard-{shard.Index}-of-{shard.Count}"));
+        using var writer = folder.Lock();
         RunProgress.Create(quiet, console).Run(o => ShardRun.Execute(loaded, tasks, options, shard, slice, folder, o, cancellationToken));
         console.Output.WriteLine($"Shard {shard}: {folder.Directory}. Merge it with the other shards' folders: merge <folders...> --family {familyPath} --out <folder>");
         return CommandErrors.Passed;

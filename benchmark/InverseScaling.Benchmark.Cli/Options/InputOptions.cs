@@ -44,18 +44,23 @@ internal sealed class FamilyOption(string description)
             return null;
         }
         var name = value;
-        if (value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || Directory.Exists(value))
+        var manifest = Directory.Exists(value) ? Path.Combine(value, FamilyLoader.FileName)
+            : value.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? value : null;
+        if (manifest is not null)
         {
-            if (!File.Exists(value) && !File.Exists(Path.Combine(value, FamilyLoader.FileName)))
+            if (!File.Exists(manifest) && !Directory.Exists(value))
             {
                 errors.Add(Name, value, "no such family manifest", "pass the family's name or the path of its family.json");
                 return null;
             }
-            name = errors.Try(() => FamilyLoader.Load(value, verifyHashes: false, modelsOf: _ => false).Name);
-            if (name is null) return null;
+            if (File.Exists(manifest))
+            {
+                name = errors.Try(() => FamilyLoader.Load(manifest, verifyHashes: false, modelsOf: _ => false).Name);
+                if (name is null) return null;
+            }
         }
         if (Baseline.IsValidName(name)) return name;
-        errors.Add(Name, value, "not a family name", "give the family's name (letters, digits, '.', '_' and '-') or the path of its family.json");
+        errors.Add(Name, value, "not a family name, nor a folder or path of a family.json", $"give the family's name ({IO.SafeName.Rule}) or the path of its family.json");
         return null;
     }
 }

@@ -143,7 +143,7 @@ internal static class ScalingPlots
         var points = checkpoints.OrderBy(c => c.Size).Select(c => (X: Math.Log10(c.Size), Value: c.Metrics[metric])).ToArray();
         var x = points.Select(p => p.X).ToArray();
         var y = points.Select(p => p.Value.Mean).ToArray();
-        // A single example has no standard error (NaN): its point is drawn without an interval.
+        // A single example has no spread (standard error 0; NaN in run folders written before #13): its point has no interval.
         var error = points.Select(p => double.IsFinite(p.Value.StandardError) ? 1.96 * p.Value.StandardError : 0).ToArray();
 
         var bars = plot.Add.ErrorBar(x, y, error);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
+using InverseScaling.Benchmark.IO;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
 
@@ -92,8 +92,8 @@ public sealed partial record Baseline(
         },
     };
 
-    /// <summary>True when <paramref name="name"/> can be a family or task folder/file name: letters, digits, '.', '_' and '-', starting with a letter or digit.</summary>
-    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+    /// <summary>True when <paramref name="name"/> can be a family or task folder/file name (<see cref="SafeName"/>'s rule).</summary>
+    public static bool IsValidName(string? name) => SafeName.IsValid(name);
 
     internal static IReadOnlyDictionary<string, T> Sorted<T>(IReadOnlyDictionary<string, T> map) =>
         new SortedDictionary<string, T>(map.ToDictionary(), StringComparer.Ordinal);
@@ -101,11 +101,8 @@ public sealed partial record Baseline(
     private static void RequireName(string name, string parameter)
     {
         if (!IsValidName(name))
-            throw new ArgumentException($"'{name}' is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit", parameter);
+            throw new ArgumentException($"'{name}' is not a valid name: use {SafeName.Rule}", parameter);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex NamePattern();
 }
 
 /// <summary>One checkpoint of a baseline: its size, the hash of the model that produced it, and its metrics.</summary>

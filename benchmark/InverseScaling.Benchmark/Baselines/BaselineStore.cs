@@ -186,6 +186,9 @@ public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
             throw Corrupt(path, e);
         }
 
+        if (JsonInput.LoneSurrogateEscape(json) is { } at)
+            throw Corrupt(path, "a string holds an escaped lone UTF-16 surrogate, which is not a character", json.AsSpan(0, at).Count('\n') + 1, field: null);
+
         if (version != Baseline.CurrentSchemaVersion)
             throw new BenchmarkInputException(path,
                 $"schema version {version} is not one this suite reads (it reads version {Baseline.CurrentSchemaVersion})",
@@ -203,6 +206,7 @@ public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
         }
 
         Check(baseline!, path, family, task);
+        BaselineNumbers.Require(baseline!, path);
         return baseline!.Normalized();
     }
 
@@ -210,7 +214,11 @@ public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
     {
         if (!Baseline.IsValidName(family)) throw new ArgumentException($"'{family}' is not a valid family name", nameof(family));
         if (!Baseline.IsValidName(task)) throw new ArgumentException($"'{task}' is not a valid task name", nameof(task));
-        return Path.Combine(Root, family, task + suffix);
+        var path = Path.Combine(Root, family, task + suffix);
+        if (!ContainedPath.StaysInside(Root, path))
+            throw new BenchmarkInputException(path, $"{family}/{task}{suffix}, or its folder, is a link that leads outside the baselines folder {TextExcerpt.Escape(Root, 200)}",
+                "replace the link with the file itself: the gate reads and writes baselines only inside the baselines folder");
+        return path;
     }
 
     private static void Check(Baseline b, string path, string family, string task)

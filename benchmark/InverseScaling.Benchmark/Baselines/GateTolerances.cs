@@ -38,7 +38,7 @@ public sealed record GateTolerances
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value)) return value;
-        throw new BenchmarkInputException("environment", $"{name} is \"{text}\", not a number zero or more",
+        throw new BenchmarkInputException("environment", $"{name} is {TextExcerpt.Quote(text)}, not a number zero or more",
             $"set {name} to a plain number such as 0.02, or unset it for the default", field: name);
     }
 

@@ -2,7 +2,8 @@ namespace InverseScaling.Benchmark.Diagnostics;
 
 /// <summary>
 /// Bad input: a task file, family manifest, model, tokenizer or baseline the suite cannot use.
-/// The message names the file, the line or field, what is wrong and how to fix it.
+/// The message names the file, the line or field, what is wrong and how to fix it, on one line: control characters in any
+/// part are escaped (<see cref="TextExcerpt.OneLine"/>).
 /// </summary>
 public sealed class BenchmarkInputException : Exception
 {
@@ -27,6 +28,6 @@ public sealed class BenchmarkInputException : Exception
         var where = file;
         if (line is { } l) where += $":{l}";
         if (field is not null) where += $" ({field})";
-        return $"{where}: {problem}. Fix: {fix}";
+        return TextExcerpt.OneLine($"{where}: {problem}. Fix: {fix}");
     }
 }

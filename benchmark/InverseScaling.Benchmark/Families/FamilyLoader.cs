@@ -76,7 +76,7 @@ public static class FamilyLoader
         var manifestPath = Path.GetFullPath(System.IO.Directory.Exists(path) ? Path.Combine(path, FileName) : path);
         var manifest = Parse(manifestPath);
         var directory = Path.GetDirectoryName(manifestPath)!;
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hashes = new FileHashes();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var checkpoints = new List<Checkpoint>();
         for (var i = 0; i < manifest.Checkpoints.Count; i++)
@@ -89,12 +89,13 @@ public static class FamilyLoader
                 throw new BenchmarkInputException(manifestPath, $"checkpoint name \"{entry.Name}\" is used twice", "give every checkpoint its own name", field: $"{at}.name");
             }
             string? Resolve(FileRef? file, string field) => file is null ? null
-                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", verifyHashes ? hashes : null, cancellationToken);
+                : ResolveFile(manifestPath, directory, file, $"{at}.files.{field}", LimitOf(field),
+                    verifyHashes ? hashes : null, cancellationToken);
             var model = modelsOf?.Invoke(entry) ?? true;
-            string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : Path.GetFullPath(Path.Combine(directory, file.Path));
+            string? ResolveModel(FileRef? file, string field) => model || file is null ? Resolve(file, field) : ContainedPath.Inside(directory, file.Path, manifestPath, $"{at}.files.{field}");
             var files = entry.Files;
             IReadOnlyList<string> ResolveData(FileRef? file, string field) => file?.Data is not { } data ? []
-                : data.Select((d, k) => model ? Resolve(d, $"{field}.data[{k}]")! : Path.GetFullPath(Path.Combine(directory, d.Path))).ToArray();
+                : data.Select((d, k) => model ? Resolve(d, $"{field}.data[{k}]")! : ContainedPath.Inside(directory, d.Path, manifestPath, $"{at}.files.{field}.data[{k}]")).ToArray();
             var onnx = ResolveModel(files.Onnx, "onnx")!;
             var withPast = ResolveModel(files.OnnxWithPast, "onnxWithPast");
             var onnxData = ResolveData(files.Onnx, "onnx");
@@ -134,7 +135,7 @@ public static class FamilyLoader
             throw new BenchmarkInputException(manifestPath, $"schemaVersion {manifest.SchemaVersion} is not supported (this suite reads {FamilyManifest.CurrentSchemaVersion})",
                 $"write \"schemaVersion\": {FamilyManifest.CurrentSchemaVersion}, or update the suite", field: "schemaVersion");
         }
-        if (string.IsNullOrWhiteSpace(manifest.Name)) throw new BenchmarkInputException(manifestPath, "the family has no name", "give \"name\"", field: "name");
+        SafeName.Require(manifest.Name, "family", manifestPath, "name");
         if (manifest.Checkpoints is null or { Count: 0 })
         {
             throw new BenchmarkInputException(manifestPath, "the family lists no checkpoints", "list the checkpoints under \"checkpoints\"", field: "checkpoints");
@@ -146,14 +147,14 @@ public static class FamilyLoader
     {
         BenchmarkInputException Error(string field, string problem, string fix) => new(manifestPath, problem, fix, field: $"{at}.{field}");
 
-        if (string.IsNullOrWhiteSpace(entry.Name)) throw Error("name", "the checkpoint has no name", "give every checkpoint a name");
+        SafeName.Require(entry.Name, "checkpoint", manifestPath, $"{at}.name");
         var who = $"checkpoint \"{entry.Name}\"";
         if (entry.NonEmbeddingParameters <= 0) throw Error("nonEmbeddingParameters", $"{who} has nonEmbeddingParameters {entry.NonEmbeddingParameters}", "give the count of parameters outside the embeddings (> 0)");
         if (entry.Parameters < entry.NonEmbeddingParameters) throw Error("parameters", $"{who} has fewer parameters ({entry.Parameters}) than non-embedding parameters ({entry.NonEmbeddingParameters})", "give the total parameter count");
         if (entry.TrainingFlops is <= 0) throw Error("trainingFlops", $"{who} has trainingFlops {entry.TrainingFlops}", "give the training compute in FLOPs (> 0), or leave it out");
         if (entry.MaxContext < 2) throw Error("maxContext", $"{who} has maxContext {entry.MaxContext}", "give the longest sequence the model accepts");
         if (entry.Bos is null) throw Error("bos", $"{who} has no bos", $"give \"bos\": {{\"policy\": \"{BosSpec.None}\"}} or {{\"policy\": \"{BosSpec.Always}\", \"token\": ...}}");
-        if (entry.Bos.Policy is not (BosSpec.None or BosSpec.Always)) throw Error("bos.policy", $"{who} has unknown BOS policy \"{entry.Bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"");
+        if (entry.Bos.Policy is not (BosSpec.None or BosSpec.Always)) throw Error("bos.policy", $"{who} has unknown BOS policy {TextExcerpt.Quote(entry.Bos.Policy)}", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"");
         if (entry.Bos.Policy == BosSpec.Always && entry.Bos.Token is null) throw Error("bos.token", $"{who} has BOS policy \"always\" and no token", "give \"bos.token\"");
         if (entry.Files?.Onnx is null) throw Error("files.onnx", $"{who} names no ONNX file", "give \"files.onnx\"");
 
@@ -200,29 +201,25 @@ public static class FamilyLoader
         }
     }
 
-    private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, Dictionary<string, string>? hashes, CancellationToken cancellationToken)
+    /// <summary>The largest file a field may name (<see cref="InputLimits"/>).</summary>
+    private static long LimitOf(string field) =>
+        field.Contains(".data[", StringComparison.Ordinal) ? InputLimits.ModelDataBytes
+        : field.StartsWith("onnx", StringComparison.Ordinal) ? InputLimits.ModelBytes
+        : InputLimits.TokenizerBytes;
+
+    private static string ResolveFile(string manifestPath, string directory, FileRef file, string field, long maxBytes, FileHashes? hashes, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(file.Path)) throw new BenchmarkInputException(manifestPath, "the file has no path", "give \"path\", relative to family.json", field: field);
-        var path = Path.GetFullPath(Path.Combine(directory, file.Path));
-        if (!File.Exists(path))
-        {
-            throw new BenchmarkInputException(manifestPath, $"{file.Path} does not exist (looked for {path})", "put the file there, or fix the path (relative to family.json)", field: field);
-        }
+        var path = ContainedPath.Resolve(directory, file.Path, manifestPath, field, maxBytes);
         if (file.Sha256 is not { } expected) return path;
         if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit))
         {
-            throw new BenchmarkInputException(manifestPath, $"sha256 \"{expected}\" of {file.Path} is not 64 hexadecimal digits", "write the file's sha256 in lowercase hex (sha256sum)", field: field + ".sha256");
+            throw new BenchmarkInputException(manifestPath, $"sha256 {TextExcerpt.Quote(expected)} of {TextExcerpt.Escape(file.Path, 200)} is not 64 hexadecimal digits", "write the file's sha256 in lowercase hex (sha256sum)", field: field + ".sha256");
         }
         if (hashes is null) return path;
-        if (!hashes.TryGetValue(path, out var actual))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            actual = FileHash.Sha256(path, cancellationToken);
-            hashes[path] = actual;
-        }
+        var actual = hashes.Sha256(path, cancellationToken);
         if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
         {
-            throw new BenchmarkInputException(manifestPath, $"{file.Path} has sha256 {actual}, and the manifest says {expected.ToLowerInvariant()}",
+            throw new BenchmarkInputException(manifestPath, $"{TextExcerpt.Escape(file.Path, 200)} has sha256 {actual}, and the manifest says {expected.ToLowerInvariant()}",
                 "restore the file the manifest describes, or update its sha256 if the file changed on purpose", field: field + ".sha256");
         }
         return path;

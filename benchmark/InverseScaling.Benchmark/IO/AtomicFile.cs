@@ -62,7 +62,9 @@ public static class AtomicFile
     {
         if (!Directory.Exists(directory)) return 0;
         var deleted = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "." + "*" + TemporarySuffix, SearchOption.AllDirectories))
+        // Links are not followed: a link committed into a run or baselines folder cannot point the clean-up elsewhere.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(directory, "." + "*" + TemporarySuffix, options))
         {
             if (WriterProcess(Path.GetFileName(file)) is not { } pid || IsRunning(pid)) continue;
             File.Delete(file);

@@ -17,18 +17,51 @@ public static class InputFile
     /// <exception cref="BenchmarkInputException">Missing, not a regular file, or larger than <paramref name="maxBytes"/>.</exception>
     public static FileStream OpenRead(string path, long maxBytes, string what, string fix)
     {
-        var info = new FileInfo(path);
-        var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
-        if (Directory.Exists(target.FullName))
-            throw new BenchmarkInputException(path, $"{what} is a folder, not a file", fix);
-        if (!target.Exists)
-            throw new BenchmarkInputException(path, $"{what} does not exist", fix);
-        if (!IsRegular(target))
-            throw new BenchmarkInputException(path, $"{what} is not a regular file (a pipe, socket or device)", "give the path of an ordinary file");
-        if (target.Length > maxBytes)
-            throw new BenchmarkInputException(path, $"{what} is {target.Length:N0} bytes, more than the {maxBytes:N0} this suite reads",
-                "check that the path names the right file; the limits are listed in docs/reliability.md");
+        var target = Target(path);
+        var problem = Problem(target, maxBytes, what);
+        if (problem is not null)
+            throw new BenchmarkInputException(path, problem.Value.Text, problem.Value.Kind is ProblemKind.Missing or ProblemKind.Folder ? fix : problem.Value.Fix);
         return new FileStream(target.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    }
+
+    /// <summary>
+    /// Checks a file another file names (a manifest's tokenizer, a card's data) before anything reads it: it exists, is a
+    /// regular file after links, and is at most <paramref name="maxBytes"/>. Errors name <paramref name="namedBy"/> and
+    /// <paramref name="field"/>, where the path was written.
+    /// </summary>
+    /// <param name="shown">How messages show the path (an escaped excerpt of what the file wrote).</param>
+    /// <exception cref="BenchmarkInputException">Missing, a folder, not a regular file, or too large.</exception>
+    public static void Check(string path, long maxBytes, string namedBy, string? field, string shown)
+    {
+        if (Problem(Target(path), maxBytes, shown) is { } problem)
+            throw new BenchmarkInputException(namedBy, problem.Text,
+                problem.Kind == ProblemKind.Missing ? "put the file there, or fix the path" : problem.Fix, field: field);
+    }
+
+    private enum ProblemKind { Missing, Folder, Special, TooLarge }
+
+    private static FileInfo Target(string path)
+    {
+        var info = new FileInfo(path);
+        try
+        {
+            return info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        }
+        catch (IOException)
+        {
+            return info; // a loop of links: reported as missing below
+        }
+    }
+
+    private static (ProblemKind Kind, string Text, string Fix)? Problem(FileInfo target, long maxBytes, string what)
+    {
+        if (Directory.Exists(target.FullName)) return (ProblemKind.Folder, $"{what} is a folder, not a file", "give the path of a file");
+        if (!target.Exists) return (ProblemKind.Missing, $"{what} does not exist", "");
+        if (!IsRegular(target)) return (ProblemKind.Special, $"{what} is not a regular file (a pipe, socket or device)", "give the path of an ordinary file");
+        if (target.Length > maxBytes)
+            return (ProblemKind.TooLarge, $"{what} is {target.Length:N0} bytes, more than the {maxBytes:N0} this suite reads",
+                "check that the path names the right file; the limits are listed in docs/reliability.md");
+        return null;
     }
 
     /// <summary>Reads a whole UTF-8 text file of at most <paramref name="maxBytes"/>; invalid UTF-8 is an input error.</summary>

@@ -18,6 +18,12 @@ public static class InputLimits
     /// <summary>One line of a JSONL file, or one record of a CSV file.</summary>
     public const int LineBytes = 1 << 20;
 
+    /// <summary>An ONNX model file (<c>onnx</c>, <c>onnxWithPast</c>): protobuf cannot hold more than 2 GiB; larger weights live in external data.</summary>
+    public const long ModelBytes = 2L << 30;
+
+    /// <summary>An ONNX model's external data file (<c>model.onnx.data</c>).</summary>
+    public const long ModelDataBytes = 512L << 30;
+
     /// <summary>A task data file.</summary>
     public const long TaskFileBytes = 2L << 30;
 }

@@ -21,15 +21,55 @@ public static class JsonInput
     /// <summary>Parses text as a JSON document; a syntax error names the line.</summary>
     public static JsonDocument ParseDocument(string text, string path, string what, string fix)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             throw SyntaxError(path, what, fix, e);
         }
+        if (LoneSurrogateEscape(text) is { } at)
+        {
+            document.Dispose();
+            throw new BenchmarkInputException(path,
+                $"{what} holds an escaped lone UTF-16 surrogate ({text.Substring(at, 6)}), which is not a character",
+                "write the character itself, or both halves of its surrogate pair", text.AsSpan(0, at).Count('\n') + 1);
+        }
+        return document;
     }
+
+    /// <summary>
+    /// The position of a <c>\uD800</c>–<c>\uDFFF</c> escape that is not half of a pair, or null. JSON's parser accepts one, and
+    /// reading the string then throws; checked once for the whole text, so every later read of a string is safe.
+    /// </summary>
+    internal static int? LoneSurrogateEscape(string text)
+    {
+        for (var i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i))
+        {
+            if (text[i + 1] != 'u' || !TryHex(text, i + 2, out var code))
+            {
+                i += 2;
+                continue;
+            }
+            if (char.IsHighSurrogate((char)code))
+            {
+                if (i + 12 <= text.Length && text[i + 6] == '\\' && text[i + 7] == 'u' && TryHex(text, i + 8, out var low) && char.IsLowSurrogate((char)low))
+                {
+                    i += 12;
+                    continue;
+                }
+                return i;
+            }
+            if (char.IsLowSurrogate((char)code)) return i;
+            i += 6;
+        }
+        return null;
+    }
+
+    private static bool TryHex(string text, int start, out int value) =>
+        int.TryParse(start + 4 <= text.Length ? text.AsSpan(start, 4) : [], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
 
     /// <summary>Deserializes an element; a field of the wrong type names that field.</summary>
     public static T Deserialize<T>(JsonElement element, JsonSerializerOptions options, string path, string fix)
@@ -78,5 +118,5 @@ public static class JsonInput
 
     /// <summary>The JSON path of the field, without the leading <c>$.</c>; null at the root.</summary>
     public static string? Field(JsonException e) =>
-        e.Path is null or "$" ? null : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
+        e.Path is null or "$" ? null : TextExcerpt.Escape(e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path, 120);
 }

@@ -28,12 +28,15 @@ public static class MetricAggregation
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric.Source, "unknown example score field"),
     };
 
-    /// <summary>Mean and standard error (sample standard deviation, n − 1, over √n); the error is NaN for a single value.</summary>
+    /// <summary>
+    /// Mean and standard error (sample standard deviation, n − 1, over √n). One value has no spread to measure: its error is
+    /// 0, never NaN, so a gate on it falls back to its smallest tolerance instead of a comparison NaN always passes.
+    /// </summary>
     public static MetricValue Summarize(IEnumerable<double> values)
     {
         var data = values.ToArray();
         if (data.Length == 0) throw new ArgumentException("no values to summarize", nameof(values));
-        var standardError = data.Length == 1 ? double.NaN : ArrayStatistics.StandardDeviation(data) / Math.Sqrt(data.Length);
+        var standardError = data.Length == 1 ? 0 : ArrayStatistics.StandardDeviation(data) / Math.Sqrt(data.Length);
         return new MetricValue(ArrayStatistics.Mean(data), standardError, data.Length);
     }
 

@@ -47,13 +47,14 @@ public sealed class GateRun
     public void Prepare(IEnumerable<string> tasks)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        Output?.DeleteAbandonedFiles();
-        AtomicFile.DeleteAbandoned(Path.Combine(Settings.Baselines.Root, Family.Name));
+        // The baselines are read first: a baselines folder that is a link leading elsewhere is refused before anything in it is touched.
         foreach (var task in tasks)
         {
             Settings.Baselines.TryReadVerified(Family.Name, task);
             Settings.Baselines.TryReadVerifiedExamples(Family.Name, task);
         }
+        Output?.DeleteAbandonedFiles();
+        AtomicFile.DeleteAbandoned(Path.Combine(Settings.Baselines.Root, Family.Name));
     }
 
     /// <summary>Writes <c>summary.json</c> and gates every task of the run, in the run's task order.</summary>
@@ -93,10 +94,12 @@ public sealed class GateRun
     private static GateVerdict Settle(BaselineStore store, IGateComparer rule, Baseline current, TaskResult? result, BenchmarkTask? task)
     {
         var (family, name) = (current.Family, current.Task);
+        // The summary first, as Prepare reads them: a misplaced or corrupt baseline is named by its main file.
+        var verified = store.TryReadVerified(family, name);
         var verifiedExamples = store.TryReadVerifiedExamples(family, name);
         var currentExamples = result is null ? null
             : RunBaselines.ToPerExample(result, family, verifiedExamples?.Decimals ?? PerExampleBaseline.DefaultDecimals);
-        var verdict = rule.Compare(new GateComparison(store.TryReadVerified(family, name), current, result)
+        var verdict = rule.Compare(new GateComparison(verified, current, result)
         {
             VerifiedExamples = verifiedExamples,
             CurrentExamples = currentExamples,

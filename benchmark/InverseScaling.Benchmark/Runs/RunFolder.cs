@@ -54,6 +54,34 @@ public sealed class RunFolder
     /// <summary>A file directly in the folder, such as a shard's <c>shard.json</c>.</summary>
     public string FilePath(string name) => Inside(name);
 
+    /// <summary>The lock file a writing run holds for as long as it runs (<see cref="Lock"/>).</summary>
+    public const string LockFileName = ".run.lock";
+
+    /// <summary>
+    /// Takes the folder for one writer: two runs into one <c>--out</c> would mix their files. The lock is the open
+    /// <c>.run.lock</c> (an exclusive lock the system drops when the process ends, even by SIGKILL; the file is deleted
+    /// on a clean exit). Dispose it when the run ends.
+    /// </summary>
+    /// <exception cref="BenchmarkInputException">Another run holds the folder.</exception>
+    public IDisposable Lock()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Inside(LockFileName);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            stream.SetLength(0);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new BenchmarkInputException(Directory, "another run is writing to this folder (it holds .run.lock)",
+                "wait for it to end, or give this run its own --out folder", inner: e);
+        }
+    }
+
     /// <summary>Deletes the temporary files killed writers left in the folder; returns how many.</summary>
     public int DeleteAbandonedFiles() => AtomicFile.DeleteAbandoned(Directory);
 
@@ -108,7 +136,11 @@ public sealed class RunFolder
         if (!path.StartsWith(root, StringComparison.Ordinal))
             throw new BenchmarkInputException(Directory,
                 $"the name {TextExcerpt.Quote(string.Join('/', parts))} would put a file outside the run folder",
-                "name tasks and checkpoints with letters, digits, '.', '_' and '-'");
+                $"name tasks and checkpoints with {SafeName.Rule}");
+        if (!ContainedPath.StaysInside(Directory, path))
+            throw new BenchmarkInputException(Directory,
+                $"{TextExcerpt.Quote(string.Join('/', parts))} is, or lies in, a link that leads outside the run folder",
+                "delete the link: a run reads and writes only inside its --out folder");
         return path;
     }
 }

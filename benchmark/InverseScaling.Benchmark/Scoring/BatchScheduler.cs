@@ -22,15 +22,26 @@ internal static class BatchScheduler
             return pool;
         }
 
+        // The first failure stops the other workers at their next item, and the failure of the earliest item is rethrown as
+        // itself (never an AggregateException), so a bad model gives one error however the items fell to the workers.
         var next = -1;
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
         Parallel.ForEach(pool, new ParallelOptions { MaxDegreeOfParallelism = pool.Length, CancellationToken = cancellationToken }, worker =>
         {
-            for (var i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+            for (var i = Interlocked.Increment(ref next); i < work.Count && failures.IsEmpty; i = Interlocked.Increment(ref next))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                work[i](worker);
+                try
+                {
+                    work[i](worker);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures[i] = e;
+                }
             }
         });
+        if (!failures.IsEmpty) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures.MinBy(f => f.Key).Value);
         return pool;
     }
 }

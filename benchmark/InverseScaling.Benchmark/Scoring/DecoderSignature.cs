@@ -57,6 +57,7 @@ internal sealed partial record DecoderSignature(
                             $"input '{name}' is {metadata.ElementDataType} with {metadata.Dimensions.Length} dimensions; the scorer feeds int64 [batch, sequence]",
                             $"export '{name}' as int64 [batch, sequence]", field: name);
                     }
+                    RequireDynamicAxes(path, name, metadata);
                     break;
                 case UseCacheBranch:
                     if (metadata.ElementDataType != TensorElementType.Bool)
@@ -112,6 +113,17 @@ internal sealed partial record DecoderSignature(
     }
 
     /// <summary>Checks the <c>logits</c> output; true where it is float16.</summary>
+    /// <summary>The scorer feeds batches of any size and length, so a token input must not fix either axis.</summary>
+    private static void RequireDynamicAxes(string path, string name, NodeMetadata metadata)
+    {
+        if (metadata.Dimensions.All(d => d <= 0)) return;
+        var shape = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : i == 0 ? "batch" : "sequence"));
+        throw new BenchmarkInputException(path,
+            $"input '{name}' has the fixed shape [{shape}]; the scorer feeds batches of any size and length",
+            $"export '{name}' with dynamic batch and sequence axes (dynamic_axes in torch.onnx.export; optimum-cli export onnx does this)",
+            field: name);
+    }
+
     private static bool PlanLogits(string path, InferenceSession session, int vocabulary)
     {
         if (!session.OutputMetadata.TryGetValue(Logits, out var logits))

@@ -167,6 +167,7 @@ public static class PythonListLiteral
         private readonly void AppendCodePoint(StringBuilder sb, int value, int escapeStart)
         {
             if (value is < 0 or > 0x10FFFF) throw Error("escape is beyond the last Unicode code point", escapeStart);
+            if (value is >= 0xD800 and <= 0xDFFF) throw Error("escape is half of a UTF-16 surrogate pair, not a character (write the character itself)", escapeStart);
             if (value < 0x10000) sb.Append((char)value);
             else sb.Append(char.ConvertFromUtf32(value));
         }

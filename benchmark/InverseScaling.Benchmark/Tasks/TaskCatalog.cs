@@ -1,5 +1,6 @@
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Formats;
+using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Tasks;
 
@@ -26,10 +27,11 @@ public static class TaskCatalog
         folder = Path.GetFullPath(folder);
         var cardPath = Path.Combine(folder, TaskDefinitionFile.FileName);
         var definition = TaskDefinitionFile.Load(cardPath);
+        SafeName.Require(definition.Name, "task", cardPath, "name");
         var folderName = Path.GetFileName(folder);
         if (definition.Name != folderName)
         {
-            throw new BenchmarkInputException(cardPath, $"name \"{definition.Name}\" differs from the folder name \"{folderName}\"",
+            throw new BenchmarkInputException(cardPath, $"name \"{definition.Name}\" differs from the folder name {TextExcerpt.Quote(folderName)}",
                 "name the folder after the task, or fix \"name\"", field: "name");
         }
         return new BenchmarkTask(definition, folder, ResolveFile(cardPath, folder, definition.Data, "data"),
@@ -91,7 +93,7 @@ public static class TaskCatalog
             : [];
         var closest = known.MinBy(name => EditDistance(name, entry));
         var hint = closest is not null && EditDistance(closest, entry) <= Math.Max(2, entry.Length / 3) ? $"; did you mean \"{closest}\"?" : "";
-        throw new BenchmarkInputException(tasksDirectory, $"no task named \"{entry}\"{hint}",
+        throw new BenchmarkInputException(tasksDirectory, $"no task named {TextExcerpt.Quote(entry)}{hint}",
             known.Count > 0 ? $"use one of {string.Join(", ", known)}, or a path to a task folder or data file" : "give a path to a task folder or data file",
             field: "--tasks");
     }
@@ -105,9 +107,10 @@ public static class TaskCatalog
     {
         path = Path.GetFullPath(path);
         var format = TaskFileReader.DetectFormat(path).Spec();
+        var name = SafeName.Require(TaskFileReader.TaskNameFromFileName(path), "task", path);
         var definition = new TaskDefinition(
             SchemaVersion: TaskDefinition.CurrentSchemaVersion,
-            Name: TaskFileReader.TaskNameFromFileName(path),
+            Name: name,
             Format: format.Name,
             Data: Path.GetFileName(path),
             Control: null,
@@ -123,14 +126,15 @@ public static class TaskCatalog
         return new BenchmarkTask(definition, Path.GetDirectoryName(path)!, path, null);
     }
 
+    /// <summary>A file the card names: inside the task's folder after links, a regular file of bounded size.</summary>
     private static string ResolveFile(string cardPath, string folder, string relative, string field)
     {
-        var path = Path.GetFullPath(Path.Combine(folder, relative));
-        if (!File.Exists(path))
+        var path = ContainedPath.Inside(folder, relative, cardPath, field);
+        if (!File.Exists(path) && !Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
-            throw new BenchmarkInputException(cardPath, $"{field} file \"{relative}\" does not exist", $"put the file in {folder} or fix \"{field}\"", field: field);
+            throw new BenchmarkInputException(cardPath, $"{field} file {TextExcerpt.Quote(relative)} does not exist", $"put the file in {TextExcerpt.Escape(folder, 200)} or fix \"{field}\"", field: field);
         }
-        return path;
+        return ContainedPath.Resolve(folder, relative, cardPath, field, InputLimits.TaskFileBytes);
     }
 
     private static int EditDistance(string a, string b)

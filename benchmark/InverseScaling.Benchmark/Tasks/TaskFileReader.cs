@@ -125,6 +125,12 @@ public static class TaskFileReader
             throw new BenchmarkInputException(file, $"the line is not valid JSON (near byte {e.BytePositionInLine + 1}): {JsonInput.Reason(e)}",
                 "write each example as one JSON object on its own line", reader.LineNumber, inner: e);
         }
+        if (line.IndexOf("\\u"u8) >= 0 && JsonInput.LoneSurrogateEscape(System.Text.Encoding.UTF8.GetString(line)) is { } at)
+        {
+            document.Dispose();
+            throw new BenchmarkInputException(file, $"the line holds an escaped lone UTF-16 surrogate at character {at + 1}, which is not a character",
+                "write the character itself, or both halves of its surrogate pair", reader.LineNumber);
+        }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             var kind = document.RootElement.ValueKind;
@@ -148,7 +154,7 @@ public static class TaskFileReader
     private static IEnumerable<TaskExample> ReadCsv(Stream stream, string file, TaskFormat format, CancellationToken cancellationToken)
     {
         using var lines = new Utf8LineReader(stream, file, MaxLineBytes);
-        using var parser = new CsvParser(new LineTextReader(lines), CsvConfig);
+        using var parser = new CsvParser(new CsvRecordTextReader(lines, file, InputLimits.LineBytes), CsvConfig);
         var header = ReadHeader(parser, file);
         var fields = format.Spec().Fields;
         foreach (var field in fields)
@@ -166,9 +172,9 @@ public static class TaskFileReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             var line = lastRawRow + 1;
-            if (!ReadCsvRecord(parser, file, line)) break;
+            if (ReadCsvRecord(parser, file, line) is not { } record) break;
             lastRawRow = parser.RawRow;
-            yield return CreateExample(format, new CsvRow(header, parser.Record!, file, line), index++, new SourceLocation(file, line));
+            yield return CreateExample(format, new CsvRow(header, record, file, line), index++, new SourceLocation(file, line));
         }
         if (index == 0) throw NoExamples(file);
     }
@@ -178,28 +184,30 @@ public static class TaskFileReader
         HasHeaderRecord = true,
         DetectDelimiter = false,
         IgnoreBlankLines = true,
+        // A second bound beside CsvRecordTextReader's record limit: no field may grow past it either.
+        MaxFieldSize = InputLimits.LineBytes,
     };
 
     private static (IReadOnlyCollection<string>, int) CsvHeader(Utf8LineReader lines, string file)
     {
-        using var parser = new CsvParser(new LineTextReader(lines), CsvConfig);
+        using var parser = new CsvParser(new CsvRecordTextReader(lines, file, InputLimits.LineBytes), CsvConfig);
         return (ReadHeader(parser, file).Keys, 1);
     }
 
     private static Dictionary<string, int> ReadHeader(CsvParser parser, string file)
     {
-        if (!ReadCsvRecord(parser, file, 1)) throw NoExamples(file);
+        var record = ReadCsvRecord(parser, file, 1) ?? throw NoExamples(file);
         var header = new Dictionary<string, int>(StringComparer.Ordinal);
-        var record = parser.Record!;
         for (var i = 0; i < record.Length; i++) header.TryAdd(record[i], i);
         return header;
     }
 
-    private static bool ReadCsvRecord(CsvParser parser, string file, int line)
+    /// <summary>The next record, or null at the end. CsvHelper parses a record's fields when they are first read, so bad quoting surfaces there.</summary>
+    private static string[]? ReadCsvRecord(CsvParser parser, string file, int line)
     {
         try
         {
-            return parser.Read();
+            return parser.Read() ? parser.Record : null;
         }
         catch (CsvHelperException e)
         {
@@ -253,16 +261,14 @@ public static class TaskFileReader
             throw Invalid(source, $"classes has {classes.Count} {(classes.Count == 1 ? "entry" : "entries")}; at least two are needed",
                 "list two or more candidate completions, e.g. [\" Yes\", \" No\"]", "classes");
         }
+        var seen = new Dictionary<string, int>(classes.Count, StringComparer.Ordinal);
         for (var i = 0; i < classes.Count; i++)
         {
             if (classes[i].Length == 0) throw Invalid(source, $"class {i} is empty", "give every class some text (normally a leading space and a word)", "classes");
-            for (var j = 0; j < i; j++)
+            if (!seen.TryAdd(classes[i], i))
             {
-                if (classes[i] == classes[j])
-                {
-                    throw Invalid(source, $"classes {j} and {i} are the same string {TextExcerpt.Quote(classes[i])}",
-                        "remove the duplicate: identical classes cannot be told apart", "classes");
-                }
+                throw Invalid(source, $"classes {seen[classes[i]]} and {i} are the same string {TextExcerpt.Quote(classes[i])}",
+                    "remove the duplicate: identical classes cannot be told apart", "classes");
             }
         }
         return classes;
@@ -393,48 +399,6 @@ public static class TaskFileReader
                 throw Invalid(Source, $"\"{field}\" must be an integer, found {TextExcerpt.Quote(text)}", FixFor(field), field);
             }
             return value;
-        }
-    }
-
-    /// <summary>Feeds validated lines to CsvHelper, putting back the line feeds.</summary>
-    private sealed class LineTextReader(Utf8LineReader lines) : TextReader
-    {
-        private string _current = "";
-        private int _position;
-        private bool _done;
-
-        private bool Ensure()
-        {
-            while (_position >= _current.Length)
-            {
-                if (_done || !lines.TryReadLine(out string line))
-                {
-                    _done = true;
-                    return false;
-                }
-                _current = lines.LineTerminated ? line + "\n" : line;
-                _position = 0;
-            }
-            return true;
-        }
-
-        public override int Peek() => Ensure() ? _current[_position] : -1;
-
-        public override int Read() => Ensure() ? _current[_position++] : -1;
-
-        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-        public override int Read(Span<char> buffer)
-        {
-            var written = 0;
-            while (written < buffer.Length && Ensure())
-            {
-                var take = Math.Min(buffer.Length - written, _current.Length - _position);
-                _current.AsSpan(_position, take).CopyTo(buffer[written..]);
-                _position += take;
-                written += take;
-            }
-            return written;
         }
     }
 }

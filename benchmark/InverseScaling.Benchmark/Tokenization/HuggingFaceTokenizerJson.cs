@@ -38,7 +38,7 @@ internal static partial class HuggingFaceTokenizerJson
         if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
             throw new BenchmarkInputException(path, "tokenizer.json has no \"model\" object", Fix, field: "model");
 
-        var vocabulary = ReadVocabulary(model);
+        var vocabulary = ReadVocabulary(path, model);
         var specials = new Dictionary<string, int>(StringComparer.Ordinal);
         if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
         {
@@ -46,7 +46,8 @@ internal static partial class HuggingFaceTokenizerJson
             {
                 if (token.ValueKind != JsonValueKind.Object
                     || !token.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
-                    || !token.TryGetProperty("id", out var id) || !id.TryGetInt32(out var value) || value < 0) continue;
+                    || !token.TryGetProperty("id", out var id)) continue;
+                if (!id.TryGetInt32OrFalse(out var value) || value < 0) throw BadId(path, "added_tokens", content.GetString()!, id);
                 vocabulary[content.GetString()!] = value;
                 if (token.TryGetProperty("special", out var special) && special.ValueKind == JsonValueKind.True) specials[content.GetString()!] = value;
             }
@@ -72,7 +73,7 @@ internal static partial class HuggingFaceTokenizerJson
     }
 
     /// <summary>Token → id of <c>model.vocab</c>: an object for BPE, WordPiece and WordLevel, a list of [piece, score] for Unigram.</summary>
-    private static Dictionary<string, int> ReadVocabulary(JsonElement model)
+    private static Dictionary<string, int> ReadVocabulary(string path, JsonElement model)
     {
         var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!model.TryGetProperty("vocab", out var vocab)) return vocabulary;
@@ -80,7 +81,9 @@ internal static partial class HuggingFaceTokenizerJson
         {
             foreach (var entry in vocab.EnumerateObject())
             {
-                if (entry.Value.TryGetInt32OrFalse(out var id) && id >= 0) vocabulary.TryAdd(entry.Name, id);
+                // The suite keeps ids as int: an id the native library would hand back beyond int's range is refused now.
+                if (!entry.Value.TryGetInt32OrFalse(out var id) || id < 0) throw BadId(path, "model.vocab", entry.Name, entry.Value);
+                vocabulary.TryAdd(entry.Name, id);
             }
         }
         else if (vocab.ValueKind == JsonValueKind.Array)
@@ -94,6 +97,10 @@ internal static partial class HuggingFaceTokenizerJson
         }
         return vocabulary;
     }
+
+    private static BenchmarkInputException BadId(string path, string field, string token, JsonElement id) =>
+        new(path, $"the id of token {TextExcerpt.Quote(token)} is {TextExcerpt.Escape(id.GetRawText())}, not a whole number from 0 to 2,147,483,647",
+            Fix, field: field);
 
     private static bool TryGetInt32OrFalse(this JsonElement element, out int value)
     {

@@ -35,12 +35,12 @@ public sealed class RequestEncoder
         {
             BosSpec.Always => true,
             BosSpec.None => false,
-            _ => throw new BenchmarkInputException(source, $"unknown BOS policy \"{bos.Policy}\"", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"", field: "bos.policy"),
+            _ => throw new BenchmarkInputException(source, $"unknown BOS policy {TextExcerpt.Quote(bos.Policy)}", $"use \"{BosSpec.None}\" or \"{BosSpec.Always}\"", field: "bos.policy"),
         };
         if (bos.Token is { } token)
         {
             BosId = tokenizer.FindTokenId(token) ?? throw new BenchmarkInputException(source,
-                $"BOS token \"{token}\" is not in the tokenizer's vocabulary ({tokenizer.Source})", "name a token the tokenizer has", field: "bos.token");
+                $"BOS token {TextExcerpt.Quote(token)} is not in the tokenizer's vocabulary ({tokenizer.Source})", "name a token the tokenizer has", field: "bos.token");
         }
         else if (_bosAlways)
         {
@@ -119,21 +119,37 @@ public sealed class RequestEncoder
     {
         var classes = example.Example.CandidateClasses();
         if (classes.Count < 2 || example.Count % classes.Count != 0) return;
+        // One look-up per class, so an example with 80,000 classes costs no more than their encoding.
+        var first = new Dictionary<int[], int>(classes.Count, TokenIdsComparer.Instance);
         for (var group = example.First; group < example.First + example.Count; group += classes.Count)
         {
-            for (var i = 1; i < classes.Count; i++)
+            first.Clear();
+            for (var i = 0; i < classes.Count; i++)
             {
-                for (var j = 0; j < i; j++)
-                {
-                    var (a, b) = (encoded[group + j].Continuation, encoded[group + i].Continuation);
-                    if (!a.AsSpan().SequenceEqual(b)) continue;
-                    var source = example.Example.Source;
-                    throw new BenchmarkInputException(source.File,
-                        $"classes {j} and {i} (\"{classes[j]}\" and \"{classes[i]}\") encode to the same token ids [{string.Join(", ", a)}] with the checkpoint's tokenizer ({_tokenizer.Source}), so the model cannot tell them apart",
-                        "make the classes differ in text the tokenizer keeps (its normalizer may fold accents, Unicode forms or unknown characters together)",
-                        source.Line, "classes");
-                }
+                var ids = encoded[group + i].Continuation;
+                if (first.TryAdd(ids, i)) continue;
+                var j = first[ids];
+                var source = example.Example.Source;
+                throw new BenchmarkInputException(source.File,
+                    $"classes {j} and {i} ({TextExcerpt.Quote(classes[j])} and {TextExcerpt.Quote(classes[i])}) encode to the same token ids [{TextExcerpt.Escape(string.Join(", ", ids), 120)}] with the checkpoint's tokenizer ({_tokenizer.Source}), so the model cannot tell them apart",
+                    "make the classes differ in text the tokenizer keeps (its normalizer may fold accents, Unicode forms or unknown characters together)",
+                    source.Line, "classes");
             }
+        }
+    }
+
+    /// <summary>Token id sequences compared by value.</summary>
+    private sealed class TokenIdsComparer : IEqualityComparer<int[]>
+    {
+        public static TokenIdsComparer Instance { get; } = new();
+
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] ids)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+            return hash.ToHashCode();
         }
     }
 

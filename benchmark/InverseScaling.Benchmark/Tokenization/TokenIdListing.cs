@@ -31,6 +31,11 @@ public static class TokenIdListing
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? text;
+            if (JsonInput.LoneSurrogateEscape(line) is { } at)
+            {
+                throw new BenchmarkInputException(path, $"the line holds an escaped lone UTF-16 surrogate at character {at + 1}, which is not a character",
+                    "write the character itself, or both halves of its surrogate pair", reader.LineNumber);
+            }
             try
             {
                 text = JsonSerializer.Deserialize<string>(line);

@@ -113,19 +113,19 @@ public static partial class TokenizerFactory
         var byId = new Dictionary<int, string>();
         foreach (var entry in element.EnumerateObject())
         {
-            var where = field is null ? entry.Name : $"{field}.{entry.Name}";
+            var where = TextExcerpt.Escape(field is null ? entry.Name : $"{field}.{entry.Name}", TextExcerpt.DefaultLength);
             if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out var id) || id < 0)
             {
-                throw new BenchmarkInputException(path, $"the id of token \"{entry.Name}\" is {entry.Value.GetRawText()}, not a non-negative integer",
+                throw new BenchmarkInputException(path, $"the id of token {TextExcerpt.Quote(entry.Name)} is {(entry.Value.ValueKind == JsonValueKind.String ? TextExcerpt.Quote(entry.Value.GetString()) : TextExcerpt.Escape(entry.Value.GetRawText()))}, not a non-negative integer",
                     "give every token a non-negative integer id", field: where);
             }
             if (byId.TryGetValue(id, out var other))
             {
-                throw new BenchmarkInputException(path, $"tokens \"{other}\" and \"{entry.Name}\" share id {id}", "give every token its own id", field: where);
+                throw new BenchmarkInputException(path, $"tokens {TextExcerpt.Quote(other)} and {TextExcerpt.Quote(entry.Name)} share id {id}", "give every token its own id", field: where);
             }
             if (!vocabulary.TryAdd(entry.Name, id))
             {
-                throw new BenchmarkInputException(path, $"token \"{entry.Name}\" is listed twice", "list every token once", field: where);
+                throw new BenchmarkInputException(path, $"token {TextExcerpt.Quote(entry.Name)} is listed twice", "list every token once", field: where);
             }
             byId[id] = entry.Name;
         }
@@ -138,6 +138,7 @@ public static partial class TokenizerFactory
         var text = InputFile.ReadAllText(path, InputLimits.TokenizerBytes, "the merges file",
             "put the merges.txt saved with the tokenizer there, or fix the checkpoint's \"merges\" path");
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r'));
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var number = 0;
         foreach (var line in lines)
         {
@@ -145,7 +146,12 @@ public static partial class TokenizerFactory
             if (number == 1 && line.StartsWith("#version", StringComparison.Ordinal)) continue;
             if (line.Length == 0) continue;
             var (left, right) = SplitMerge(line) ?? throw new BenchmarkInputException(path,
-                $"line \"{line}\" is not two tokens separated by one space", "write one merge per line as \"a b\"", number);
+                $"line {TextExcerpt.Quote(line)} is not two tokens separated by one space", "write one merge per line as \"a b\"", number);
+            if (!seen.TryAdd(line, number))
+            {
+                throw new BenchmarkInputException(path, $"merge {TextExcerpt.Quote(line)} is listed twice (first on line {seen[line]})",
+                    "list every merge once, in the order of its rank", number);
+            }
             CheckMerge(vocabulary, left, right, m => new BenchmarkInputException(path, m, "use the merges.txt saved with this vocab.json", number));
             merges.Add(line);
         }
@@ -163,9 +169,9 @@ public static partial class TokenizerFactory
     {
         foreach (var part in new[] { left, right })
         {
-            if (!vocabulary.ContainsKey(part)) throw error($"merge \"{left} {right}\" uses \"{part}\", which is not in the vocabulary");
+            if (!vocabulary.ContainsKey(part)) throw error($"merge {TextExcerpt.Quote(left + " " + right)} uses {TextExcerpt.Quote(part)}, which is not in the vocabulary");
         }
-        if (!vocabulary.ContainsKey(left + right)) throw error($"merge \"{left} {right}\" makes \"{left + right}\", which is not in the vocabulary");
+        if (!vocabulary.ContainsKey(left + right)) throw error($"merge {TextExcerpt.Quote(left + " " + right)} makes {TextExcerpt.Quote(left + right)}, which is not in the vocabulary");
     }
 
     /// <summary>Byte-level BPE silently drops bytes whose symbol is missing, so every byte must have one.</summary>

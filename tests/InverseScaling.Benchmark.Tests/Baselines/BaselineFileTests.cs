@@ -293,6 +293,6 @@ public sealed class BaselineFileTests
 
         Assert.Equal("no ONNX sha256 for checkpoint 'tiny' (Parameter 'onnxSha256')", noHash.Message);
         Assert.Equal("no fit for the primary metric 'accuracy' (Parameter 'fits')", noFit.Message);
-        Assert.Equal("'../reference' is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit (Parameter 'family')", badName.Message);
+        Assert.Equal("'../reference' is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters (Parameter 'family')", badName.Message);
     }
 }

@@ -119,7 +119,7 @@ public sealed class FamilyLoaderTests
         var manifest = EditedCopy(t => t.Replace("checkpoints/tiny-8k.onnx", "checkpoints/tiny-9k.onnx"));
         var looked = Path.Combine(Path.GetDirectoryName(manifest)!, "checkpoints", "tiny-9k.onnx");
 
-        Assert.Equal($"FAMILY (checkpoints[1].files.onnx): checkpoints/tiny-9k.onnx does not exist (looked for {looked}). Fix: put the file there, or fix the path (relative to family.json)",
+        Assert.Equal($"FAMILY (checkpoints[1].files.onnx): checkpoints/tiny-9k.onnx does not exist (looked for {looked}). Fix: put the file in {Path.GetDirectoryName(manifest)} and give its path relative to it",
             ErrorFor(manifest));
     }
 

@@ -19,11 +19,21 @@ namespace InverseScaling.Benchmark.Tests.Reliability;
 /// one <c>error: &lt;file&gt;:&lt;line&gt; (&lt;field&gt;): … Fix: …</c> line on stderr, no stack trace) and the path a gate
 /// theory takes under <c>dotnet test</c> (a <see cref="BenchmarkInputException"/> with the same message).
 /// </summary>
-public sealed class BadInputCatalogTests
+public sealed partial class BadInputCatalogTests
 {
     /// <summary>What a case breaks, and the error it must produce.</summary>
     /// <param name="Arrange">Breaks one thing in a fresh workspace; returns the <c>--tasks</c> entry to run and the error expected.</param>
-    private sealed record BadInput(string Name, string Kind, Func<BadInputWorkspace, (string Task, Expected Error)> Arrange);
+    private sealed record BadInput(string Name, string Kind, Func<BadInputWorkspace, (string Task, Expected Error)> Arrange)
+    {
+        /// <summary>The command line to run instead of <c>run</c> on the task (other options, another verb).</summary>
+        public Func<BadInputWorkspace, string, string[]>? CommandLine { get; init; }
+
+        /// <summary>True for a fault only the command line meets (an option, the run folder); the gate path skips it.</summary>
+        public bool CommandLineOnly { get; init; }
+
+        /// <summary>Checked after either front end with the error message: what must not have happened (a file written, a secret shown).</summary>
+        public Action<BadInputWorkspace, string>? Afterwards { get; init; }
+    }
 
     /// <param name="Problem">A fragment of the problem the message must state.</param>
     private sealed record Expected(string File, int? Line, string? Field, string Problem)
@@ -254,19 +264,26 @@ public sealed class BadInputCatalogTests
 
     /// <summary>The cases run as a child process too: one per kind of input.</summary>
     private static readonly string[] AsProcess =
-        ["task-broken-json-line", "manifest-sha256-mismatch", "model-nan-logits", "tokenizer-merge-of-unknown-tokens", "baseline-corrupt-json"];
+        ["task-broken-json-line", "manifest-sha256-mismatch", "model-nan-logits", "tokenizer-merge-of-unknown-tokens", "baseline-corrupt-json",
+         "checkpoint-name-with-a-line-break", "manifest-is-a-fifo", "model-nan-logits-several-prompts", "option-slope-tolerance-nan"];
+
+    /// <summary>The cases of #10 and the hostile ones of #13.</summary>
+    private static BadInput[] All => [.. Cases, .. HostileCases];
 
     public static IEnumerable<TheoryDataRow<string>> Names() =>
-        Cases.Select(c => new TheoryDataRow<string>(c.Name).WithTrait("Input", c.Kind));
+        All.Select(c => new TheoryDataRow<string>(c.Name).WithTrait("Input", c.Kind));
+
+    public static IEnumerable<TheoryDataRow<string>> GatePathNames() =>
+        All.Where(c => !c.CommandLineOnly && c.CommandLine is null).Select(c => new TheoryDataRow<string>(c.Name).WithTrait("Input", c.Kind));
 
     public static IEnumerable<TheoryDataRow<string>> ProcessNames() => AsProcess.Select(name => new TheoryDataRow<string>(name));
 
     [Fact]
-    public void The_catalogue_tries_over_forty_distinct_inputs_of_every_kind()
+    public void The_catalogue_tries_over_seventy_distinct_inputs_of_every_kind()
     {
-        Assert.True(Cases.Length >= 40, $"{Cases.Length} cases");
-        Assert.Equal(Cases.Length, Cases.Select(c => c.Name).Distinct().Count());
-        Assert.Equal(["baseline", "family manifest", "model", "task file", "tokenizer"], Cases.Select(c => c.Kind).Distinct().Order());
+        Assert.True(All.Length >= 70, $"{All.Length} cases");
+        Assert.Equal(All.Length, All.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(["baseline", "command line", "family manifest", "model", "run folder", "task file", "tokenizer"], All.Select(c => c.Kind).Distinct().Order());
     }
 
     [Theory]
@@ -274,23 +291,27 @@ public sealed class BadInputCatalogTests
     public async Task The_command_line_prints_one_error_line_and_exits_2(string name)
     {
         var workspace = BadInputWorkspace.Create();
-        var (task, expected) = Cases.Single(c => c.Name == name).Arrange(workspace);
+        var input = All.Single(c => c.Name == name);
+        var (task, expected) = input.Arrange(workspace);
 
-        var result = await Cli.RunInProcessAsync(workspace.RunArguments(task), TestContext.Current.CancellationToken);
+        var result = await Cli.RunInProcessAsync(input.CommandLine?.Invoke(workspace, task) ?? workspace.RunArguments(task), TestContext.Current.CancellationToken);
 
         AssertOneErrorLine(result, expected);
+        input.Afterwards?.Invoke(workspace, result.Error + result.Output);
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(GatePathNames))]
     public void The_gate_path_throws_the_same_input_error(string name)
     {
         var workspace = BadInputWorkspace.Create();
-        var (task, expected) = Cases.Single(c => c.Name == name).Arrange(workspace);
+        var input = All.Single(c => c.Name == name);
+        var (task, expected) = input.Arrange(workspace);
 
         var e = Assert.Throws<BenchmarkInputException>(() => RunGatePath(workspace, task));
 
         AssertMessage(e.Message, expected);
+        input.Afterwards?.Invoke(workspace, e.Message);
     }
 
     [Theory]
@@ -298,9 +319,10 @@ public sealed class BadInputCatalogTests
     public async Task The_command_line_as_a_process_prints_one_error_line_and_exits_2(string name)
     {
         var workspace = BadInputWorkspace.Create();
-        var (task, expected) = Cases.Single(c => c.Name == name).Arrange(workspace);
+        var input = All.Single(c => c.Name == name);
+        var (task, expected) = input.Arrange(workspace);
 
-        var result = await Cli.RunProcessAsync(workspace.RunArguments(task), workspace.Root, TestContext.Current.CancellationToken);
+        var result = await Cli.RunProcessAsync(input.CommandLine?.Invoke(workspace, task) ?? workspace.RunArguments(task), workspace.Root, TestContext.Current.CancellationToken);
 
         AssertOneErrorLine(result, expected);
     }

@@ -39,6 +39,9 @@ internal sealed class BadInputWorkspace
     public string Baselines { get; }
     public string Out { get; }
 
+    /// <summary>What a case holds while the command runs (a run folder's lock); released afterwards.</summary>
+    public List<IDisposable> Held { get; } = [];
+
     /// <summary>family.json as it will be written by <see cref="SaveFamily"/>; cases edit it.</summary>
     public JsonObject Family { get; }
 
@@ -62,9 +65,12 @@ internal sealed class BadInputWorkspace
         workspace.WriteModel(workspace.OnnxA, new TinyOnnxModel(Embedding()));
         workspace.WriteModel(workspace.OnnxB, new TinyOnnxModel(Embedding()));
         workspace.SaveFamily();
-        File.WriteAllText(workspace.GoodTask, GoodLine + "\n" + GoodLine.Replace("\"answer_index\": 0", "\"answer_index\": 1") + "\n" + GoodLine + "\n");
+        File.WriteAllText(workspace.GoodTask, GoodTaskText);
         return workspace;
     }
+
+    /// <summary>The good task's content: three examples.</summary>
+    public static string GoodTaskText => GoodLine + "\n" + GoodLine.Replace("\"answer_index\": 0", "\"answer_index\": 1") + "\n" + GoodLine + "\n";
 
     /// <summary>A valid example line.</summary>
     public const string GoodLine = """{"prompt": "the cat", "classes": [" a", " b"], "answer_index": 0}""";

@@ -21,20 +21,22 @@ internal static class SmallestReferenceCheckpoint
 
     /// <summary>
     /// Writes <c>family.json</c> into <paramref name="directory"/>: the smallest checkpoint once per entry of
-    /// <paramref name="copies"/>, under that name and non-embedding size, its files named by absolute path with their
-    /// sha256. Returns the manifest's path.
+    /// <paramref name="copies"/>, under that name and non-embedding size, its files copied beside the manifest (a family
+    /// reads only files inside its folder) with their sha256. Returns the manifest's path.
     /// </summary>
     public static string WriteCopies(string directory, string familyName, params (string Name, long NonEmbeddingParameters)[] copies)
     {
         var (family, smallest) = Load();
-        static FileRef? Absolute(FileRef? file, string root) => file is null ? null : file with { Path = Path.GetFullPath(Path.Combine(root, file.Path)) };
+        FileRef? Copied(FileRef? file)
+        {
+            if (file is null) return null;
+            var target = Path.Combine(directory, file.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!File.Exists(target)) File.Copy(Path.Combine(family.Directory, file.Path), target);
+            return file;
+        }
         var files = smallest.Manifest.Files;
-        var absoluteFiles = new CheckpointFiles(
-            Absolute(files.Onnx, family.Directory)!,
-            Absolute(files.Vocab, family.Directory),
-            Absolute(files.Merges, family.Directory),
-            Absolute(files.TokenizerJson, family.Directory),
-            Absolute(files.SentencePiece, family.Directory));
+        var copiedFiles = new CheckpointFiles(Copied(files.Onnx)!, Copied(files.Vocab), Copied(files.Merges), Copied(files.TokenizerJson), Copied(files.SentencePiece));
         var embedding = smallest.Manifest.Parameters - smallest.Manifest.NonEmbeddingParameters;
         var checkpoints = copies.Select(c => smallest.Manifest with
         {
@@ -42,7 +44,7 @@ internal static class SmallestReferenceCheckpoint
             NonEmbeddingParameters = c.NonEmbeddingParameters,
             Parameters = c.NonEmbeddingParameters + embedding,
             TrainingFlops = null,
-            Files = absoluteFiles,
+            Files = copiedFiles,
         }).ToList();
         var manifest = new FamilyManifest(FamilyManifest.CurrentSchemaVersion, familyName, $"copies of {smallest.Name}", checkpoints);
         Directory.CreateDirectory(directory);

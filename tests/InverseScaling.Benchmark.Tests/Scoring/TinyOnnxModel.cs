@@ -19,6 +19,8 @@ internal sealed record TinyOnnxModel(float[][] Embedding)
     public bool Float16 { get; init; }
     public string InputIdsName { get; init; } = "input_ids";
     public string LogitsName { get; init; } = "logits";
+    /// <summary>Declares input_ids with these fixed dimensions instead of symbolic [batch, sequence].</summary>
+    public int[]? FixedInputShape { get; init; }
     /// <summary>An extra int64 [batch, sequence] input, unused by the graph.</summary>
     public string? ExtraInput { get; init; }
     /// <summary>
@@ -42,7 +44,8 @@ internal sealed record TinyOnnxModel(float[][] Embedding)
         var tokenLogits = Positions is null && !OpaqueLogitsWidth ? LogitsName : "token_logits";
         graph.Node("Gather", ["embedding", InputIdsName], [tokenLogits]);
         Table(graph, "embedding", Embedding);
-        graph.Input(InputIdsName, DataType.Int64, "batch", "sequence");
+        if (FixedInputShape is { } fixedShape) graph.Input(InputIdsName, DataType.Int64, [.. fixedShape.Select(d => (TensorDim)(long)d)]);
+        else graph.Input(InputIdsName, DataType.Int64, "batch", "sequence");
         if (AttentionMask) graph.Input("attention_mask", DataType.Int64, "batch", "sequence");
         if (Positions is not null)
         {

@@ -65,8 +65,8 @@ public sealed class ShardMergeTests
         var single = await Run(["run", .. Common(options), "--out", At("single")]);
         for (var k = 1; k <= 2; k++) Assert.Equal(0, (await Run(["run", .. Common(options), "--shard", $"{k}/3", "--out", At($"shard-{k}")])).ExitCode);
         // Shard 3 of 3 holds the costliest checkpoint's pairs only: it and the merge run with c-1's model gone.
-        var onnx = SmallestReferenceCheckpoint.Load().Checkpoint.OnnxPath;
-        File.WriteAllText(_family, ReplaceFirstOnnxPath(File.ReadAllText(_family), onnx, Path.Combine(_root, "missing.onnx")));
+        var onnx = SmallestReferenceCheckpoint.Load().Checkpoint.Manifest.Files.Onnx.Path;
+        File.WriteAllText(_family, ReplaceFirstOnnxPath(File.ReadAllText(_family), onnx, "checkpoints/missing.onnx"));
 
         var third = await Run(["run", .. Common(options), "--shard", "3/3", "--out", At("shard-3")]);
         var merged = await Run(["merge", At("shard-1"), At("shard-2"), At("shard-3"), .. Common(), "--out", At("merged"), "--baselines", At("baselines")]);
