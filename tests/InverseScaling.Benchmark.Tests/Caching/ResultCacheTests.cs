@@ -141,7 +141,7 @@ public sealed class ResultCacheTests
         // Eight workers, each as a separate process would be (its own cache object), score random lists over and over.
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Cancel }, worker =>
         {
-            var random = new Random(worker);
+            var random = new TestRandom((ulong)worker);
             for (var round = 0; round < 25; round++)
             {
                 var list = lists[random.Next(lists.Length)];

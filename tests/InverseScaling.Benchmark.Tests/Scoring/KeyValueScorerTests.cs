@@ -54,7 +54,7 @@ public sealed class KeyValueScorerTests
     [Fact]
     public void The_cache_the_engine_and_the_naive_algorithm_give_the_same_numbers()
     {
-        var random = new Random(20240612);
+        var random = new TestRandom(20240612);
         var table = Enumerable.Range(0, 7).Select(_ => Enumerable.Range(0, 7).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray()).ToArray();
         var requests = new List<TokenizedRequest>();
         for (var example = 0; example < 30; example++)
@@ -88,7 +88,7 @@ public sealed class KeyValueScorerTests
     [Fact]
     public void Workers_run_batches_at_once_and_give_the_same_numbers()
     {
-        var random = new Random(7);
+        var random = new TestRandom(7);
         var table = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray()).ToArray();
         var requests = Enumerable.Range(0, 40).SelectMany(e =>
         {

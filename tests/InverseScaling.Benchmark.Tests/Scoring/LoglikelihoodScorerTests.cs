@@ -73,7 +73,7 @@ public sealed class LoglikelihoodScorerTests
     [Fact]
     public void Results_do_not_depend_on_batching()
     {
-        var random = new Random(20240607);
+        var random = new TestRandom(20240607);
         var table = Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 6).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray()).ToArray();
         var requests = Enumerable.Range(0, 60)
             .Select(_ => new TokenizedRequest(
