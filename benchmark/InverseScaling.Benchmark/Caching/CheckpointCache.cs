@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.IO;
 using InverseScaling.Benchmark.Requests;
 using InverseScaling.Benchmark.Scoring;
@@ -21,7 +22,7 @@ public sealed record CacheStatistics(long Segments, long RequestHits, long Misse
 }
 
 /// <summary>
-/// The cache of one checkpoint, tokenizer, scorer and suite version (a <see cref="ResultCacheKey"/>): the segments of
+/// The cache of one checkpoint scored one way (a <see cref="ScoringIdentity"/>): the segments of
 /// request lists scored before (read by <see cref="CachedScorer"/>, which scores the rest), and the token ids of request
 /// texts encoded before. Not thread-safe; separate processes may share the folder.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed class CheckpointCache
     private readonly byte[] settingsDigest;
     private Dictionary<RequestHash, ContinuationScore>? index;
 
-    internal CheckpointCache(ResultCache owner, ResultCacheKey key, string encodingSettings)
+    internal CheckpointCache(ResultCache owner, ScoringIdentity key, string encodingSettings)
     {
         this.owner = owner;
         Key = key;
@@ -47,7 +48,7 @@ public sealed class CheckpointCache
         settingsDigest = Convert.FromHexString(encodingSettings);
     }
 
-    public ResultCacheKey Key { get; }
+    public ScoringIdentity Key { get; }
 
     public CacheStatistics Statistics { get; private set; } = CacheStatistics.Empty;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using InverseScaling.Benchmark.Families;
+using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.IO;
 
 namespace InverseScaling.Benchmark.Caching;
@@ -26,19 +26,16 @@ public sealed class ResultCache
 
     public string Directory { get; }
 
-    /// <summary>The cache of one checkpoint scored by one scorer.</summary>
-    /// <param name="withPast">Whether the scorer runs the checkpoint's with-past export.</param>
-    /// <param name="scorer">The scorer and its result-changing options, e.g. <c>engine/kv-cache</c>.</param>
-    public CheckpointCache For(Checkpoint checkpoint, bool withPast, string scorer, string suiteVersion)
+    /// <summary>The cache of one checkpoint scored one way: its results keyed by the whole identity, its token ids by the tokenizer's part of it.</summary>
+    public CheckpointCache For(ScoringIdentity identity)
     {
-        var key = ResultCacheKey.For(checkpoint, withPast, scorer, suiteVersion);
-        var manifest = checkpoint.Manifest;
+        ArgumentNullException.ThrowIfNull(identity);
         var encoding = Hex(Encoding.UTF8.GetBytes(
-            $"isb-encodings/1\n{key.TokenizerSha256}\n{manifest.Bos.Policy}\n{manifest.Bos.Token}\n{manifest.MaxContext}\n{suiteVersion}"));
-        return new CheckpointCache(this, key, encoding);
+            $"isb-encodings/2\n{identity.TokenizerSha256}\n{identity.Bos.Policy}\n{identity.Bos.Token}\n{identity.MaxContext}\n{identity.Code}"));
+        return new CheckpointCache(this, identity, encoding);
     }
 
-    internal string ResultsFolder(ResultCacheKey key) => Path.Combine(Directory, "results", key.Digest);
+    internal string ResultsFolder(ScoringIdentity key) => Path.Combine(Directory, "results", key.Digest);
 
     internal string EncodingsFolder(string settingsDigest) => Path.Combine(Directory, "encodings", settingsDigest);
 

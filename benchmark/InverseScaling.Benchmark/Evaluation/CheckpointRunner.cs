@@ -42,7 +42,8 @@ public sealed class CheckpointRunner : IDisposable
     /// <summary>What the results cache answered, when the run has one.</summary>
     public CacheStatistics? CacheStatistics => _cache?.Statistics;
 
-    public static CheckpointRunner Create(Family family, Checkpoint checkpoint, EvaluationOptions options)
+    /// <param name="scoring">The checkpoint's identity under <paramref name="options"/>, when the caller has it; the results cache is keyed by it.</param>
+    public static CheckpointRunner Create(Family family, Checkpoint checkpoint, EvaluationOptions options, ScoringIdentity? scoring = null)
     {
         var size = Scaling.SizeMeasures.SizeOf(checkpoint.Manifest, options.SizeMeasure, family.ManifestPath);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
@@ -51,7 +52,7 @@ public sealed class CheckpointRunner : IDisposable
         var scorer = CheckpointScorer.Create(checkpoint,
             new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext, options.IntraOpThreads) { Device = options.Device },
             options.Scorer, openNow: options.Cache is null);
-        var cache = options.Cache?.For(checkpoint, scorer.UsesWithPastExport, scorer.Name, SuiteInfo.Version);
+        var cache = options.Cache?.For(scoring ?? ScoringIdentity.For(checkpoint, options));
         return new CheckpointRunner(checkpoint, size, encoder, scorer, options.ChunkSize, cache);
     }
 

@@ -159,12 +159,14 @@ public static class FamilyEvaluator
         IEvaluationObserver observer, IUnitResultStore? store, FileHashes hashes) : IDisposable
     {
         private CheckpointRunner? _runner;
+        private ScoringIdentity? _scoring;
 
         public CheckpointTaskResult Run(BenchmarkTask task, bool control, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var unit = units.First(u => u.Task == task.Name && u.Control == control);
-            var key = store is null ? null : UnitKey.For(checkpoint, task, control, options, hashes);
+            _scoring ??= ScoringIdentity.For(checkpoint, options, hashes);
+            var key = store is null ? null : UnitKey.For(checkpoint.Name, _scoring, task, control, options, hashes);
             if (key is not null && store!.TryLoad(key) is { } saved)
             {
                 var loaded = new CheckpointTaskResult(checkpoint.Name, size, saved.Examples,
@@ -173,7 +175,7 @@ public static class FamilyEvaluator
                 return loaded;
             }
 
-            _runner ??= CheckpointRunner.Create(family, checkpoint, options);
+            _runner ??= CheckpointRunner.Create(family, checkpoint, options, _scoring);
             var result = _runner.Score(task.Format, Examples(task, control, options, cancellationToken), scored => observer.Progress(unit, scored), cancellationToken);
             if (key is not null) store!.Save(key, result);
             observer.Completed(unit, result);

@@ -6,13 +6,13 @@ namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>
 /// Scores a family one task at a time, as the gate theories do. One runner per model, opened on first use and shared by
-/// every task; each (model, task set) scored once under its <see cref="UnitKey"/> without the checkpoint's name, so a family
+/// every task, by its <see cref="ScoringIdentity"/>; each (model, task set) scored once under its <see cref="UnitKey"/> without the checkpoint's name, so a family
 /// that lists one model under two checkpoints, or a copy of the family with one checkpoint's model swapped for another's,
 /// reuses the scores. Thread-safe: scoring runs one task set at a time.
 /// </summary>
 public sealed class TaskEvaluator(EvaluationOptions options) : IDisposable
 {
-    private readonly Dictionary<UnitKey, CheckpointRunner> _runners = [];
+    private readonly Dictionary<ScoringIdentity, CheckpointRunner> _runners = [];
     private readonly Dictionary<UnitKey, CheckpointTaskResult> _scores = [];
     private readonly FileHashes _hashes = new();
     private readonly Lock _lock = new();
@@ -36,14 +36,13 @@ public sealed class TaskEvaluator(EvaluationOptions options) : IDisposable
     private CheckpointTaskResult Score(Family family, Checkpoint checkpoint, BenchmarkTask task, bool control, CancellationToken cancellationToken)
     {
         var size = family.Size(checkpoint, Options.SizeMeasure);
-        var key = UnitKey.For(checkpoint, task, control, Options, _hashes) with { Checkpoint = "" };
-        // What the runner depends on: the model, tokenizer, context and BOS, not the task.
-        var model = key with { Task = "", Control = false, TaskDataSha256 = "", Format = "" };
+        var model = ScoringIdentity.For(checkpoint, Options, _hashes);
+        var key = UnitKey.For("", model, task, control, Options, _hashes);
         lock (_lock)
         {
             if (!_scores.TryGetValue(key, out var scored))
             {
-                if (!_runners.TryGetValue(model, out var runner)) _runners[model] = runner = CheckpointRunner.Create(family, checkpoint, Options);
+                if (!_runners.TryGetValue(model, out var runner)) _runners[model] = runner = CheckpointRunner.Create(family, checkpoint, Options, model);
                 scored = runner.Score(task.Format, FamilyEvaluator.Examples(task, control, Options, cancellationToken), null, cancellationToken);
                 _scores[key] = scored;
             }

@@ -91,7 +91,7 @@ public static class AlgorithmComparison
         var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
         var engine = checkpointScorer.Open();
         var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape);
-        var cache = options.Cache?.For(checkpoint, checkpointScorer.UsesWithPastExport, engine.Name, SuiteInfo.Version);
+        var cache = options.Cache?.For(ScoringIdentity.For(checkpoint, engine.Name, ExecutionDevice.Cpu));
         var fromCache = cache is null ? null : new CachedScorer(cache, Unreachable.Instance);
 
         var warmedUp = false;

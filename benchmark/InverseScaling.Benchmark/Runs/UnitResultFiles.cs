@@ -54,7 +54,7 @@ public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
     {
         using var document = JsonInput.ReadDocument(path, InputLimits.ManifestBytes, "the unit state file", Fix);
         var state = JsonInput.Deserialize<UnitState>(document.RootElement, SuiteJson.Indented, path, Fix);
-        return state is { SchemaVersion: UnitState.CurrentSchemaVersion, Key.TokenizerSha256: not null, Key.Bos: not null, Encoding: not null, ExamplesSha256: not null }
+        return state is { SchemaVersion: UnitState.CurrentSchemaVersion, Key.Scoring.Bos: not null, Encoding: not null, ExamplesSha256: not null }
             ? state
             : throw new BenchmarkInputException(path, $"it is not a unit state of schema version {UnitState.CurrentSchemaVersion} with key, encoding and examplesSha256", Fix);
     }
@@ -97,5 +97,5 @@ public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
 /// <param name="Encoding">How the unit's requests were encoded; summary.json reports these counts.</param>
 public sealed record UnitState(int SchemaVersion, UnitKey Key, int Examples, string ExamplesSha256, EncodingStats Encoding)
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 }

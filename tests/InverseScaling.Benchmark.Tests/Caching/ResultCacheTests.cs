@@ -1,4 +1,5 @@
 using InverseScaling.Benchmark.Caching;
+using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Requests;
 using InverseScaling.Benchmark.Scoring;
@@ -15,7 +16,6 @@ public sealed class ResultCacheTests
     private const string Vocab = "3333333333333333333333333333333333333333333333333333333333333333";
     private const string Merges = "4444444444444444444444444444444444444444444444444444444444444444";
     private const string Scorer = "engine/kv-cache";
-    private const string Version = "1.2.3";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -31,10 +31,10 @@ public sealed class ResultCacheTests
     {
         var folder = TestPaths.NewTempDirectory();
         var first = new CountingScorer();
-        var cold = new ResultCache(folder).For(Checkpoint(), withPast: true, Scorer, Version);
+        var cold = new ResultCache(folder).For(Key());
         var expected = cold.Score(Requests, first, Cancel);
 
-        var warm = new ResultCache(folder).For(Checkpoint(), withPast: true, Scorer, Version);
+        var warm = new ResultCache(folder).For(Key());
         var again = new CountingScorer();
         var results = warm.Score(Requests, again, Cancel);
 
@@ -46,22 +46,27 @@ public sealed class ResultCacheTests
         Assert.Equal(new CacheStatistics(Segments: 0, RequestHits: 0, Misses: 3, EncodingHits: 0, WriteError: null), cold.Statistics);
     }
 
-    public static TheoryData<string> KeyParts => ["model", "with-past export", "vocab", "merges", "scorer", "suite version", "context ids", "continuation ids"];
+    public static TheoryData<string> KeyParts =>
+        ["model", "with-past export", "vocab", "merges", "scorer", "code", "runtime", "device", "context ids", "continuation ids"];
 
     [Theory]
     [MemberData(nameof(KeyParts))]
     public void A_change_to_any_part_of_the_key_misses(string part)
     {
         var folder = TestPaths.NewTempDirectory();
-        new ResultCache(folder).For(Checkpoint(), withPast: true, Scorer, Version).Score(Requests, new CountingScorer(), Cancel);
+        new ResultCache(folder).For(Key()).Score(Requests, new CountingScorer(), Cancel);
 
-        var checkpoint = part switch
+        var key = part switch
         {
-            "model" => Checkpoint(model: Model.Replace('1', '9')),
-            "with-past export" => Checkpoint(withPast: WithPast.Replace('2', '9')),
-            "vocab" => Checkpoint(vocab: Vocab.Replace('3', '9')),
-            "merges" => Checkpoint(merges: Merges.Replace('4', '9')),
-            _ => Checkpoint(),
+            "model" => Key(model: Model.Replace('1', '9')),
+            "with-past export" => Key(withPast: WithPast.Replace('2', '9')),
+            "vocab" => Key(vocab: Vocab.Replace('3', '9')),
+            "merges" => Key(merges: Merges.Replace('4', '9')),
+            "scorer" => Key(scorer: "engine/shared-prefixes"),
+            "code" => Key() with { Code = "0.1.0+" + new string('f', 32) },
+            "runtime" => Key() with { Runtime = "onnxruntime 0.0.1" },
+            "device" => Key(device: ExecutionDevice.Parse("cuda:0")),
+            _ => Key(),
         };
         TokenizedRequest[] requests = part switch
         {
@@ -70,8 +75,7 @@ public sealed class ResultCacheTests
             _ => Requests,
         };
         var scorer = new CountingScorer();
-        var cache = new ResultCache(folder).For(checkpoint, withPast: true, part == "scorer" ? "engine/shared-prefixes" : Scorer,
-            part == "suite version" ? "1.2.4" : Version);
+        var cache = new ResultCache(folder).For(key);
 
         var results = cache.Score(requests, scorer, Cancel);
 
@@ -81,25 +85,13 @@ public sealed class ResultCacheTests
     }
 
     [Fact]
-    public void The_plain_export_and_the_with_past_export_are_kept_apart()
-    {
-        var folder = TestPaths.NewTempDirectory();
-        new ResultCache(folder).For(Checkpoint(), withPast: true, Scorer, Version).Score(Requests, new CountingScorer(), Cancel);
-        var scorer = new CountingScorer();
-
-        new ResultCache(folder).For(Checkpoint(), withPast: false, Scorer, Version).Score(Requests, scorer, Cancel);
-
-        Assert.Equal(3, scorer.Scored);
-    }
-
-    [Fact]
     public void Requests_met_in_another_list_are_found_one_by_one()
     {
         var folder = TestPaths.NewTempDirectory();
-        new ResultCache(folder).For(Checkpoint(), true, Scorer, Version).Score(Requests, new CountingScorer(), Cancel);
+        new ResultCache(folder).For(Key()).Score(Requests, new CountingScorer(), Cancel);
         TokenizedRequest[] reordered = [Requests[2], new([7], [7]), Requests[0]];
         var scorer = new CountingScorer();
-        var cache = new ResultCache(folder).For(Checkpoint(), true, Scorer, Version);
+        var cache = new ResultCache(folder).For(Key());
 
         var results = cache.Score(reordered, scorer, Cancel);
         var again = cache.Score(reordered, scorer, Cancel);
@@ -114,16 +106,16 @@ public sealed class ResultCacheTests
     public void A_damaged_segment_reads_as_a_miss_and_is_rewritten()
     {
         var folder = TestPaths.NewTempDirectory();
-        new ResultCache(folder).For(Checkpoint(), true, Scorer, Version).Score(Requests, new CountingScorer(), Cancel);
+        new ResultCache(folder).For(Key()).Score(Requests, new CountingScorer(), Cancel);
         var segment = Directory.EnumerateFiles(folder, "*.seg", SearchOption.AllDirectories).Single();
         var bytes = File.ReadAllBytes(segment);
         bytes[60] ^= 0x10; // inside the first record's log-probability
         File.WriteAllBytes(segment, bytes);
 
         var scorer = new CountingScorer();
-        var results = new ResultCache(folder).For(Checkpoint(), true, Scorer, Version).Score(Requests, scorer, Cancel);
+        var results = new ResultCache(folder).For(Key()).Score(Requests, scorer, Cancel);
         var repaired = new CountingScorer();
-        new ResultCache(folder).For(Checkpoint(), true, Scorer, Version).Score(Requests, repaired, Cancel);
+        new ResultCache(folder).For(Key()).Score(Requests, repaired, Cancel);
 
         Assert.Equal(3, scorer.Scored);
         Assert.Equal(CountingScorer.Expected(Requests), results);
@@ -145,7 +137,7 @@ public sealed class ResultCacheTests
             for (var round = 0; round < 25; round++)
             {
                 var list = lists[random.Next(lists.Length)];
-                var cache = new ResultCache(folder).For(Checkpoint(), true, Scorer, Version);
+                var cache = new ResultCache(folder).For(Key());
                 Assert.Equal(CountingScorer.Expected(list), cache.Score(list, new CountingScorer(), Cancel));
             }
         });
@@ -154,7 +146,7 @@ public sealed class ResultCacheTests
         foreach (var list in lists)
         {
             var scorer = new CountingScorer();
-            var cache = new ResultCache(folder).For(Checkpoint(), true, Scorer, Version);
+            var cache = new ResultCache(folder).For(Key());
             Assert.Equal(CountingScorer.Expected(list), cache.Score(list, scorer, Cancel));
             Assert.Equal(0, scorer.Scored);
             Assert.Equal(1, cache.Statistics.Segments);
@@ -169,13 +161,13 @@ public sealed class ResultCacheTests
         var encoder = new RequestEncoder(tokenizer, new BosSpec(BosSpec.None, "<|endoftext|>"), 256, "test");
         var set = Set(("the cat", [" the", " cat"]), ("", ["café"]));
         var expected = encoder.Encode(set, Cancel);
-        new ResultCache(folder).For(Checkpoint(), true, Scorer, Version).Encode(set, encoder, Cancel);
+        new ResultCache(folder).For(Key()).Encode(set, encoder, Cancel);
 
-        var cache = new ResultCache(folder).For(Checkpoint(), true, Scorer, Version);
+        var cache = new ResultCache(folder).For(Key());
         var read = cache.Encode(set, encoder, Cancel);
         var changedSet = Set(("the cat", [" the", " cats"]), ("", ["café"]));
         var changed = cache.Encode(changedSet, encoder, Cancel);
-        var otherBos = new ResultCache(folder).For(Checkpoint(bos: BosSpec.Always), true, Scorer, Version);
+        var otherBos = new ResultCache(folder).For(Key(bos: BosSpec.Always));
         otherBos.Encode(set, encoder, Cancel);
 
         Assert.Equal(1, cache.Statistics.EncodingHits); // the changed text missed
@@ -198,11 +190,11 @@ public sealed class ResultCacheTests
     {
         var blocker = Path.Combine(TestPaths.NewTempDirectory(), "cache");
         File.WriteAllText(blocker, "a file where the cache folder should be");
-        var cache = new ResultCache(blocker).For(Checkpoint(), true, Scorer, Version);
+        var cache = new ResultCache(blocker).For(Key());
         var scorer = new CountingScorer();
 
         var results = cache.Score(Requests, scorer, Cancel);
-        var again = new ResultCache(blocker).For(Checkpoint(), true, Scorer, Version).Score(Requests, scorer, Cancel);
+        var again = new ResultCache(blocker).For(Key()).Score(Requests, scorer, Cancel);
 
         Assert.Equal(CountingScorer.Expected(Requests), results);
         Assert.Equal(results, again);
@@ -214,7 +206,11 @@ public sealed class ResultCacheTests
     private static RequestSet Set(params (string Prompt, string[] Classes)[] examples) =>
         RequestBuilder.Build(examples.Select((e, i) => new ClassificationExample(i, new SourceLocation("test.jsonl", i + 1), e.Prompt, e.Classes, 0)));
 
-    private static Checkpoint Checkpoint(string model = Model, string withPast = WithPast, string vocab = Vocab, string merges = Merges, string bos = BosSpec.None)
+    private static ScoringIdentity Key(string model = Model, string withPast = WithPast, string vocab = Vocab, string merges = Merges, string bos = BosSpec.None,
+        string scorer = Scorer, ExecutionDevice? device = null) =>
+        ScoringIdentity.For(Checkpoint(model, withPast, vocab, merges, bos), scorer, device ?? ExecutionDevice.Cpu);
+
+    private static Checkpoint Checkpoint(string model, string withPast, string vocab, string merges, string bos)
     {
         var files = new CheckpointFiles(new FileRef("m.onnx", model), new FileRef("vocab.json", vocab), new FileRef("merges.txt", merges),
             OnnxWithPast: new FileRef("m-with-past.onnx", withPast));

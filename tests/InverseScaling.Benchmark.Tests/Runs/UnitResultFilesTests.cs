@@ -9,10 +9,11 @@ namespace InverseScaling.Benchmark.Tests.Runs;
 
 public sealed class UnitResultFilesTests
 {
+    private static readonly ScoringIdentity Scoring = new(new string('a', 64), new string('b', 64), 1024, new BosSpec("none", "<|endoftext|>"),
+        "engine/kv-cache", "0.1.0+0123456789abcdef0123456789abcdef", "onnxruntime 1.22.0", "cpu:0");
+
     private static readonly UnitKey Key = new(
-        "ckpt-1m", "neqa", false, new string('a', 64),
-        new Dictionary<string, string> { ["merges"] = new('b', 64), ["vocab"] = new('c', 64) },
-        new string('d', 64), "classification", 20, 0, null, "non-embedding-parameters", "0.1.0", 1024, new BosSpec("none", "<|endoftext|>"));
+        "ckpt-1m", "neqa", false, Scoring, new string('d', 64), "classification", 20, 0, null, "non-embedding-parameters");
 
     private static readonly ExampleScore[] Scores =
     [
@@ -29,7 +30,7 @@ public sealed class UnitResultFilesTests
         var store = new UnitResultFiles(TestPaths.NewTempDirectory());
 
         store.Save(Key, Result(Scores));
-        var loaded = store.TryLoad(Key with { TokenizerSha256 = new Dictionary<string, string> { ["vocab"] = new('c', 64), ["merges"] = new('b', 64) } });
+        var loaded = store.TryLoad(Key with { Scoring = Scoring with { Bos = new BosSpec("none", "<|endoftext|>") } });
 
         Assert.NotNull(loaded);
         Assert.Equal(Stats, loaded.Encoding);
@@ -57,9 +58,12 @@ public sealed class UnitResultFilesTests
         store.Save(Key, Result(Scores));
 
         Assert.Null(store.TryLoad(Key with { Limit = 21 }));
-        Assert.Null(store.TryLoad(Key with { OnnxSha256 = new string('e', 64) }));
-        Assert.Null(store.TryLoad(Key with { TokenizerSha256 = new Dictionary<string, string> { ["vocab"] = new('c', 64) } }));
-        Assert.Null(store.TryLoad(Key with { Bos = new BosSpec("always", "<|endoftext|>") }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { ModelSha256 = new string('e', 64) } }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { TokenizerSha256 = new string('c', 64) } }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { Bos = new BosSpec("always", "<|endoftext|>") } }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { Code = "0.1.0+fedcba9876543210fedcba9876543210" } }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { Runtime = "onnxruntime 1.23.0" } }));
+        Assert.Null(store.TryLoad(Key with { Scoring = Scoring with { Device = "cuda:0" } }));
         Assert.Null(store.TryLoad(Key with { Control = true }));
         Assert.Null(store.TryLoad(Key with { Shots = 3, ShotSeed = 1234 }));
         Assert.NotNull(store.TryLoad(Key));
@@ -82,7 +86,7 @@ public sealed class UnitResultFilesTests
         var stateText = File.ReadAllText(state);
         File.WriteAllText(state, stateText[..(stateText.Length / 2)]);
         Assert.Null(store.TryLoad(Key));
-        File.WriteAllText(state, stateText.Replace("\"schemaVersion\": 1", "\"schemaVersion\": 2", StringComparison.Ordinal));
+        File.WriteAllText(state, stateText.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1", StringComparison.Ordinal));
         Assert.Null(store.TryLoad(Key));
         File.Delete(state);
         Assert.Null(store.TryLoad(Key));
