@@ -11,4 +11,9 @@ internal static class TestEnvironment
     /// </summary>
     [ModuleInitializer]
     internal static void TurnOffTheSharedResultsCache() => Environment.SetEnvironmentVariable("INVERSE_SCALING_CACHE", "off");
+
+    /// <summary>Commands run by tests sign their cache and resume files with a key of the tests' own, never the user's.</summary>
+    [ModuleInitializer]
+    internal static void UseTheTestsSigningKey() =>
+        Environment.SetEnvironmentVariable("INVERSE_SCALING_KEY", Path.Combine(Path.GetTempPath(), "isb-tests", "signing.key"));
 }

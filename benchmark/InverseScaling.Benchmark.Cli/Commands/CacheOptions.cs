@@ -7,7 +7,8 @@ namespace InverseScaling.Benchmark.Cli.Commands;
 
 /// <summary>
 /// <c>--cache DIR</c> and <c>--no-cache</c>, shared by the commands that score. Without either, the environment variable
-/// <c>INVERSE_SCALING_CACHE</c> names the folder (or <c>off</c>); without it, <c>.isb-cache/</c> under the root (<c>--root</c>, or the current directory).
+/// <c>INVERSE_SCALING_CACHE</c> names the folder (or <c>off</c>); without it, the user's own folder outside any checkout
+/// (<see cref="UserFolders.Cache"/>). A folder inside the checkout is used only when named.
 /// </summary>
 internal sealed class CacheOptions
 {
@@ -15,16 +16,22 @@ internal sealed class CacheOptions
 
     public Option<string?> Folder { get; } = new("--cache")
     {
-        Description = $"Folder of the results cache (scores by checkpoint, tokenizer, token ids, scorer and suite version). Default: {ResultCache.DefaultFolderName}/ under the root.",
+        Description = "Folder of the results cache (scores by model files, tokenizer, token ids, scorer, suite build, ONNX Runtime and device). Default: $INVERSE_SCALING_CACHE, else $XDG_CACHE_HOME/inverse-scaling, else ~/.cache/inverse-scaling.",
     };
 
     public Option<bool> Off { get; } = new("--no-cache") { Description = "Neither read nor write the results cache." };
+
+    public Option<bool> Trust { get; } = new("--trust-cache")
+    {
+        Description = "Also read cache files sealed with a plain sha256 rather than signed with your key (a cache of an older suite, or one you were given). Default: such files are ignored and scored again.",
+    };
 
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Folder);
         command.Options.Add(Off);
+        command.Options.Add(Trust);
     }
 
     /// <summary>The cache to use, or null when it is off; an empty <c>--cache</c> is an error.</summary>
@@ -41,12 +48,23 @@ internal sealed class CacheOptions
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(layout);
         if (parse.GetValue(Off)) return null;
-        if (parse.GetValue(Folder) is { } folder) return new ResultCache(folder);
-        return Environment.GetEnvironmentVariable(EnvironmentVariable) switch
+        var folder = parse.GetValue(Folder) ?? Environment.GetEnvironmentVariable(EnvironmentVariable) switch
         {
             "off" => null,
-            { Length: > 0 } fromEnvironment => new ResultCache(fromEnvironment),
-            _ => new ResultCache(layout.Cache),
+            { Length: > 0 } fromEnvironment => fromEnvironment,
+            _ => layout.Cache,
         };
+        return folder is null ? null : new ResultCache(folder) { TrustUnsigned = parse.GetValue(Trust) };
+    }
+
+    /// <summary>The line that tells of files a run did not read because the user's key did not sign them; null when there were none.</summary>
+    public static string? IgnoredLine(ResultCache? cache, long units)
+    {
+        var segments = cache?.Ignored ?? 0;
+        if (segments == 0 && units == 0) return null;
+        var parts = new List<string>();
+        if (segments > 0) parts.Add($"{segments} cache segment{(segments == 1 ? "" : "s")} ignored (not written by this user; scored again, or give --trust-cache for unsigned ones)");
+        if (units > 0) parts.Add($"{units} saved unit{(units == 1 ? "" : "s")} in --out ignored (not written by this user; scored again)");
+        return "Note: " + string.Join("; ", parts) + ".";
     }
 }

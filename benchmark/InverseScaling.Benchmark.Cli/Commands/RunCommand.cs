@@ -59,6 +59,7 @@ internal static class RunCommand
             gateRun.Prepare(selected.Select(t => t.Name));
             var run = RunProgress.Create(quiet.Bind(parse), console)
                 .Run(o => FamilyEvaluator.Evaluate(loaded, selected, options, o, folder.Units, cancellationToken));
+            if (CacheOptions.IgnoredLine(options.Cache, folder.Units.Ignored) is { } ignored) console.Output.WriteLine(ignored);
             return RunFinish.Complete(gateRun.Complete(run), gateRun, gating, report, layout, console, cancellationToken);
         }), cancellationToken));
         return command;

@@ -10,7 +10,7 @@ internal sealed class RootOption
 
     public Option<string?> Option { get; } = new(Name)
     {
-        Description = "Folder that out/, baselines/ and the results cache (.isb-cache/) go under. Default: the current directory (inside a checkout of the suite, its root).",
+        Description = "Folder that out/ and baselines/ go under. Default: the current directory (inside a checkout of the suite, its root).",
     };
 
     public Workspace Bind(ParseResult parse, OptionErrors errors)

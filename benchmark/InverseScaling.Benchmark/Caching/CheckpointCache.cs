@@ -16,7 +16,8 @@ namespace InverseScaling.Benchmark.Caching;
 /// <param name="Misses">Requests the scorer had to run.</param>
 /// <param name="EncodingHits">Request lists whose token ids came from the cache.</param>
 /// <param name="WriteError">The first failure to write the cache (the run goes on without writing), or null.</param>
-public sealed record CacheStatistics(long Segments, long RequestHits, long Misses, long EncodingHits, string? WriteError)
+/// <param name="Ignored">Files not read because this user's key did not sign them (<see cref="SigningKey"/>).</param>
+public sealed record CacheStatistics(long Segments, long RequestHits, long Misses, long EncodingHits, string? WriteError, long Ignored = 0)
 {
     public static CacheStatistics Empty { get; } = new(0, 0, 0, 0, null);
 }
@@ -38,6 +39,7 @@ public sealed class CheckpointCache
     private readonly string encodingSettings;
     private readonly byte[] settingsDigest;
     private Dictionary<RequestHash, ContinuationScore>? index;
+    private readonly HashSet<string> ignoredFiles = new(StringComparer.Ordinal);
 
     internal CheckpointCache(ResultCache owner, ScoringIdentity key, string encodingSettings)
     {
@@ -134,7 +136,7 @@ public sealed class CheckpointCache
         if (!Directory.Exists(folder)) return index;
         foreach (var file in Directory.EnumerateFiles(folder, "*.seg"))
         {
-            var body = ResultCache.Unseal(file);
+            var body = Unseal(file);
             if (!TryHeader(body, SegmentMagic, out var count) || body.Length != 44 + count * RecordSize) continue;
             for (var i = 0; i < count; i++)
             {
@@ -148,7 +150,7 @@ public sealed class CheckpointCache
     private bool TryReadSegment(string path, RequestHash[] hashes, out ContinuationScore[] results)
     {
         results = [];
-        var body = ResultCache.Unseal(path);
+        var body = Unseal(path);
         if (!TryHeader(body, SegmentMagic, out var count) || count != hashes.Length || body.Length != 44 + count * RecordSize) return false;
         var read = new ContinuationScore[count];
         for (var i = 0; i < count; i++)
@@ -159,6 +161,18 @@ public sealed class CheckpointCache
         }
         results = read;
         return true;
+    }
+
+    /// <summary>A file's content when this user signed it; a signed-by-someone-else file is counted once, in <see cref="CacheStatistics.Ignored"/> and the cache's own count.</summary>
+    private ReadOnlySpan<byte> Unseal(string path)
+    {
+        var body = owner.Unseal(path, out var unsigned);
+        if (unsigned && ignoredFiles.Add(path))
+        {
+            Statistics = Statistics with { Ignored = Statistics.Ignored + 1 };
+            owner.CountIgnored();
+        }
+        return body;
     }
 
     /// <summary>Magic, format version, count and the key's (or the encoding settings') digest: 44 bytes.</summary>
@@ -197,7 +211,7 @@ public sealed class CheckpointCache
             record[RecordSize - 1] = results[i].IsGreedy ? (byte)1 : (byte)0;
             stream.Write(record);
         }
-        return ResultCache.Seal(stream);
+        return owner.Seal(stream);
     }
 
     private static ContinuationScore ReadScore(ReadOnlySpan<byte> bytes) =>
@@ -234,7 +248,7 @@ public sealed class CheckpointCache
             WriteIds(stream, request.Continuation);
             previous = request.Context;
         }
-        return ResultCache.Seal(stream);
+        return owner.Seal(stream);
     }
 
     private static void WriteIds(Stream stream, int[] ids)
@@ -247,7 +261,7 @@ public sealed class CheckpointCache
     private bool TryReadEncodings(string path, int expected, out TokenizedRequest[] encoded)
     {
         encoded = [];
-        var body = ResultCache.Unseal(path);
+        var body = Unseal(path);
         if (!TryHeader(body, EncodingMagic, out var count) || count != expected) return false;
         var read = new TokenizedRequest[count];
         var position = 44;

@@ -7,7 +7,7 @@ using InverseScaling.Benchmark.IO;
 namespace InverseScaling.Benchmark.Caching;
 
 /// <summary>
-/// Scores and token ids kept on disk between runs (default <c>.isb-cache/</c> at the checkout's root). Layout:
+/// Scores and token ids kept on disk between runs (default per user, outside any checkout: <see cref="UserFolders.Cache"/>). Layout:
 /// <c>results/&lt;key digest&gt;/&lt;segment&gt;.seg</c>, one segment per list of requests scored together (a task's
 /// chunk), named by the hash of its requests' keys; and <c>encodings/&lt;settings digest&gt;/&lt;text digest&gt;.enc</c>,
 /// the token ids of a list of requests. Files are written by <see cref="AtomicFile"/>, so concurrent runs sharing the
@@ -15,16 +15,24 @@ namespace InverseScaling.Benchmark.Caching;
 /// </summary>
 public sealed class ResultCache
 {
-    /// <summary>The cache folder's name at the checkout's root.</summary>
-    public const string DefaultFolderName = ".isb-cache";
+    private readonly Lazy<SigningKey> key;
+    private long ignored;
 
-    public ResultCache(string directory)
+    /// <param name="key">Signs and checks the files; default the user's (<see cref="SigningKey.ForThisUser"/>), read on first use.</param>
+    public ResultCache(string directory, SigningKey? key = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
+        this.key = key is null ? new Lazy<SigningKey>(SigningKey.ForThisUser) : new Lazy<SigningKey>(key);
     }
 
     public string Directory { get; }
+
+    /// <summary>Also read files sealed with a plain sha256 instead of this user's signature (<c>--trust-cache</c>). <value>Default false.</value></summary>
+    public bool TrustUnsigned { get; init; }
+
+    /// <summary>Files of the right key whose signature did not verify, so were not read (each counted once per checkpoint cache). Thread-safe.</summary>
+    public long Ignored => Interlocked.Read(ref ignored);
 
     /// <summary>The cache of one checkpoint scored one way: its results keyed by the whole identity, its token ids by the tokenizer's part of it.</summary>
     public CheckpointCache For(ScoringIdentity identity)
@@ -39,17 +47,20 @@ public sealed class ResultCache
 
     internal string EncodingsFolder(string settingsDigest) => Path.Combine(Directory, "encodings", settingsDigest);
 
-    /// <summary>Appends the sha256 of everything written so far.</summary>
-    internal static byte[] Seal(MemoryStream body)
+    /// <summary>Appends the user's signature (HMAC-SHA256) of everything written so far.</summary>
+    internal byte[] Seal(MemoryStream body)
     {
-        var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
-        body.Write(hash);
+        body.Write(key.Value.Sign(body.GetBuffer().AsSpan(0, (int)body.Length)));
         return body.ToArray();
     }
 
-    /// <summary>The content without its trailing sha256, or empty when the file is missing, too short or damaged.</summary>
-    internal static ReadOnlySpan<byte> Unseal(string path)
+    /// <summary>
+    /// The content without its trailing signature, or empty when the file is missing, too short, damaged or not signed by
+    /// this user. <paramref name="unsigned"/> is true for a whole file whose signature did not verify.
+    /// </summary>
+    internal ReadOnlySpan<byte> Unseal(string path, out bool unsigned)
     {
+        unsigned = false;
         byte[] bytes;
         try
         {
@@ -61,10 +72,15 @@ public sealed class ResultCache
         }
         if (bytes.Length < 32) return [];
         var body = bytes.AsSpan(0, bytes.Length - 32);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(body, hash);
-        return hash.SequenceEqual(bytes.AsSpan(bytes.Length - 32)) ? body : [];
+        var trailer = bytes.AsSpan(bytes.Length - 32);
+        if (key.Value.Verifies(body, trailer)) return body;
+        if (TrustUnsigned && SHA256.HashData(body).AsSpan().SequenceEqual(trailer)) return body;
+        unsigned = true;
+        return [];
     }
+
+    /// <summary>Counts a file <see cref="Unseal"/> refused as not signed by this user.</summary>
+    internal void CountIgnored() => Interlocked.Increment(ref ignored);
 
     internal static string Hex(ReadOnlySpan<byte> data) => FileHash.Sha256(data);
 

@@ -4,9 +4,9 @@ using InverseScaling.Benchmark.Caching;
 namespace InverseScaling.Benchmark.Configuration;
 
 /// <summary>
-/// The folder a command works in, and what it uses there by default: outputs (<c>out/&lt;family&gt;</c>), baselines and their
-/// received files (<c>baselines/</c>) and the results cache (<c>.isb-cache/</c>) all go under <see cref="Root"/>, never into
-/// the tool's package. The root is the folder given (<c>--root</c>) or the current directory. Inside a checkout of the suite (a
+/// The folder a command works in, and what it uses there by default: outputs (<c>out/&lt;family&gt;</c>) and baselines and their
+/// received files (<c>baselines/</c>) go under <see cref="Root"/>, never into the tool's package; the results cache is the
+/// user's own (<see cref="UserFolders.Cache"/>), outside any checkout. The root is the folder given (<c>--root</c>) or the current directory. Inside a checkout of the suite (a
 /// folder above holding <see cref="SolutionFile"/>) it is the checkout's root, with the checkout's tasks and reference family;
 /// elsewhere the tasks are the ones bundled with the tool and a family must be named.
 /// </summary>
@@ -26,7 +26,8 @@ public sealed record Workspace
 
     public string Baselines => Path.Combine(Root, "baselines");
 
-    public string Cache => Path.Combine(Root, ResultCache.DefaultFolderName);
+    /// <summary>The default results cache: per user, outside the checkout (<see cref="UserFolders.Cache"/>).</summary>
+    public string Cache { get; init; } = UserFolders.Cache();
 
     /// <summary>The bundled reference family in a checkout of the suite; null elsewhere.</summary>
     public string? ReferenceFamily => IsSuiteCheckout ? Path.Combine(Root, "benchmark", "reference-family", "family.json") : null;

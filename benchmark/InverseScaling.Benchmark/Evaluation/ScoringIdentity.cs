@@ -33,6 +33,7 @@ public sealed record ScoringIdentity(string ModelSha256, string TokenizerSha256,
         $"onnxruntime {OrtEnv.Instance().GetVersionString()} ({typeof(OrtEnv).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]})");
 
     /// <summary>sha256 over every part: names the key's folder in the results cache and enters each request's key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Digest => FileHash.Sha256(Encoding.UTF8.GetBytes(
         $"isb-scoring/1\n{ModelSha256}\n{TokenizerSha256}\n{MaxContext}\n{Bos.Policy}\n{Bos.Token}\n{Scorer}\n{Code}\n{Runtime}\n{Device}"));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InverseScaling.Benchmark.Caching;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Evaluation;
 using InverseScaling.Benchmark.IO;
@@ -14,19 +15,29 @@ namespace InverseScaling.Benchmark.Runs;
 /// <item><c>examples/&lt;task&gt;/&lt;checkpoint&gt;.unit.json</c> (control sets: <c>&lt;checkpoint&gt;.control.unit.json</c>):
 /// the <see cref="UnitState"/>, which marks the unit complete.</item>
 /// </list>
-/// A unit counts as complete only when its state file exists, its key equals the run's and the examples file has the
-/// recorded sha256 and line count; anything else is scored again and overwritten. The format is described in
-/// docs/reliability.md.
+/// A unit counts as complete only when its state file exists, carries this user's signature (<see cref="SigningKey"/>, over
+/// the state, which holds the examples file's sha256), its key equals the run's and the examples file has the recorded
+/// sha256 and line count; anything else is scored again and overwritten. The format is described in docs/reliability.md.
 /// </summary>
-public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
+/// <param name="key">Signs and checks the state files; default the user's, read on first use.</param>
+public sealed class UnitResultFiles(RunFolder folder, SigningKey? key = null) : IUnitResultStore
 {
     private const string Fix = "delete the file; the next run scores the unit again";
 
-    public UnitResultFiles(string outDirectory) : this(new RunFolder(outDirectory))
+    private readonly Lazy<SigningKey> signing = key is null ? new(SigningKey.ForThisUser) : new(key);
+    private long ignored;
+
+    public UnitResultFiles(string outDirectory, SigningKey? key = null) : this(new RunFolder(outDirectory), key)
     {
     }
 
     public RunFolder Folder { get; } = folder;
+
+    /// <summary>Load units whatever their signature: a merge reads the shards it was given, which other users or machines signed. <value>Default false.</value></summary>
+    public bool TrustUnsigned { get; init; }
+
+    /// <summary>Saved units not loaded because this user's key did not sign their state. Thread-safe.</summary>
+    public long Ignored => Interlocked.Read(ref ignored);
 
     public string OutDirectory => Folder.Directory;
 
@@ -34,7 +45,13 @@ public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var state = TryReadState(Folder.UnitStatePath(key.Task, key.Checkpoint, key.Control));
-        if (state is null || !key.Equals(state.Key)) return null;
+        if (state is null) return null;
+        if (!TrustUnsigned && !Signed(state))
+        {
+            Interlocked.Increment(ref ignored);
+            return null;
+        }
+        if (!key.Equals(state.Key)) return null;
         var examples = TryReadExamples(Folder.ExamplesPath(key.Task, key.Checkpoint, key.Control), state);
         return examples is null ? null : new SavedUnit(examples, state.Encoding);
     }
@@ -45,8 +62,15 @@ public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
         ArgumentNullException.ThrowIfNull(result);
         var (count, sha256) = ExampleScoreFile.Write(Folder.ExamplesPath(key.Task, key.Checkpoint, key.Control), result.Examples);
         var state = new UnitState(UnitState.CurrentSchemaVersion, key, count, sha256, result.Encoding);
+        state = state with { Signature = Convert.ToHexStringLower(signing.Value.Sign(SignedBytes(state))) };
         AtomicFile.WriteAllText(Folder.UnitStatePath(key.Task, key.Checkpoint, key.Control), JsonSerializer.Serialize(state, SuiteJson.Indented) + "\n");
     }
+
+    /// <summary>What the signature covers: the state without its signature, as JSON.</summary>
+    private static byte[] SignedBytes(UnitState state) => JsonSerializer.SerializeToUtf8Bytes(state with { Signature = null }, SuiteJson.Compact);
+
+    private bool Signed(UnitState state) =>
+        FileHash.IsSha256(state.Signature) && signing.Value.Verifies(SignedBytes(state), Convert.FromHexString(state.Signature!));
 
     /// <summary>Reads a unit state file.</summary>
     /// <exception cref="BenchmarkInputException">The file is missing, unreadable, or of another schema version.</exception>
@@ -95,7 +119,8 @@ public sealed class UnitResultFiles(RunFolder folder) : IUnitResultStore
 /// scored under <see cref="Key"/>, and its examples file holds <see cref="Examples"/> lines with sha256 <see cref="ExamplesSha256"/>.
 /// </summary>
 /// <param name="Encoding">How the unit's requests were encoded; summary.json reports these counts.</param>
-public sealed record UnitState(int SchemaVersion, UnitKey Key, int Examples, string ExamplesSha256, EncodingStats Encoding)
+/// <param name="Signature">HMAC-SHA256 (hex) of the rest by the user's <see cref="SigningKey"/>.</param>
+public sealed record UnitState(int SchemaVersion, UnitKey Key, int Examples, string ExamplesSha256, EncodingStats Encoding, string? Signature = null)
 {
     public const int CurrentSchemaVersion = 2;
 }

@@ -8,12 +8,14 @@ using InverseScaling.Benchmark.Runs;
 namespace InverseScaling.Benchmark.Sharding;
 
 /// <summary>The settings of a run that decide which units it scores and how; every shard of one run must agree on them.</summary>
-public sealed record ShardSettings(string SizeMeasure, int? Limit, bool IncludeControls, int Shots, string SuiteVersion)
+/// <param name="Device">The execution device (<c>name:index</c>), part of each unit's key; null in shards of older suites (the CPU).</param>
+public sealed record ShardSettings(string SizeMeasure, int? Limit, bool IncludeControls, int Shots, string SuiteVersion, string? Device = null)
 {
     public static ShardSettings Of(EvaluationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(Scaling.SizeMeasures.ToName(options.SizeMeasure), options.Limit, options.IncludeControls, options.Shots, SuiteInfo.Version);
+        return new(Scaling.SizeMeasures.ToName(options.SizeMeasure), options.Limit, options.IncludeControls, options.Shots, SuiteInfo.Version,
+            $"{options.Device.Name}:{options.Device.DeviceId}");
     }
 }
 

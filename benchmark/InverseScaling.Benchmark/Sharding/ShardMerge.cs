@@ -21,7 +21,10 @@ public static class ShardMerge
                 "merge shards made by this suite", field: "settings.sizeMeasure"),
         settings.Limit,
         settings.IncludeControls,
-        Shots: settings.Shots);
+        Shots: settings.Shots)
+    {
+        Device = settings.Device is { } device ? Scoring.ExecutionDevice.Parse(device) : Scoring.ExecutionDevice.Cpu,
+    };
 
     /// <summary>Reads and checks the shards' manifests: one run, every shard from 1 to n exactly once.</summary>
     public static IReadOnlyList<(string Folder, ShardManifest Manifest)> ReadShards(IReadOnlyList<string> folders)
@@ -89,7 +92,7 @@ public static class ShardMerge
                 if (options.IncludeControls && task.ControlPath is not null) Copy(new RunFolder(folder), output, pair.Task, pair.Checkpoint, control: true, manifest);
             }
         }
-        return FamilyEvaluator.Evaluate(family, tasks, options, observer: null, new LoadOnly(output.Units), cancellationToken);
+        return FamilyEvaluator.Evaluate(family, tasks, options, observer: null, new LoadOnly(new UnitResultFiles(output) { TrustUnsigned = true }), cancellationToken);
     }
 
     private static void Copy(RunFolder shard, RunFolder output, string task, string checkpoint, bool control, ShardManifest manifest)

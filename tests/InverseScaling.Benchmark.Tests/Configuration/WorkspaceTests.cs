@@ -20,7 +20,8 @@ public sealed class WorkspaceTests
         Assert.Null(workspace.ReferenceFamily);
         Assert.Equal(Path.Combine(root, "out", "acme"), workspace.Output("acme"));
         Assert.Equal(Path.Combine(root, "baselines"), workspace.Baselines);
-        Assert.Equal(Path.Combine(root, ".isb-cache"), workspace.Cache);
+        Assert.Equal(InverseScaling.Benchmark.Caching.UserFolders.Cache(), workspace.Cache);
+        Assert.False(workspace.Cache.StartsWith(root, StringComparison.Ordinal), workspace.Cache);
         Assert.False(workspace.OpenBaselines().IsSuiteCheckout);
     }
 
