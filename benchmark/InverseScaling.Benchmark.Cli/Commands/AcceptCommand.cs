@@ -13,12 +13,16 @@ internal static class AcceptCommand
         var family = new FamilyOption("Family name, or its family.json. Default: the reference family.");
         var task = new Option<string[]>("--task") { Description = "Task(s) whose received result to accept.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Accept every received result of the family." };
+        var allowLimited = new Option<bool>(BaselineStore.AllowLimitedOption)
+        {
+            Description = "Accept a result scored with --limit as the baseline (refused otherwise: it holds only the first examples).",
+        };
         var gate = new GateOptions("accept");
         var root = new RootOption();
 
         var command = new Command("accept", "Accept received results as the new baselines (the one step after a deliberate change).")
         {
-            family.Option, task, all, gate.Baselines, root.Option,
+            family.Option, task, all, allowLimited, gate.Baselines, root.Option,
         };
         command.SetAction(parse => CommandErrors.Run(parse, () =>
         {
@@ -34,6 +38,9 @@ internal static class AcceptCommand
             errors.ThrowIfAny();
 
             var pending = parse.GetValue(all) ? store.ListReceived(familyName).Select(k => k.Task).ToList() : tasks.ToList();
+            var limitedToo = parse.GetValue(allowLimited);
+            // Every result is checked before any is accepted: a refused one leaves the baselines as they were.
+            foreach (var name in pending) store.RequireAcceptable(familyName!, name, limitedToo);
             var output = parse.InvocationConfiguration.Output;
             if (pending.Count == 0) output.WriteLine($"nothing to accept: no received results under {Path.Combine(store.Root, familyName!)}");
             foreach (var name in pending)
@@ -44,7 +51,7 @@ internal static class AcceptCommand
                     (Received: store.ReceivedPath(familyName!, name), Verified: store.VerifiedPath(familyName!, name)),
                     (Received: store.ReceivedExamplesPath(familyName!, name), Verified: store.VerifiedExamplesPath(familyName!, name)),
                 }.Where(f => File.Exists(f.Received)).ToList();
-                store.Accept(familyName!, name);
+                store.Accept(familyName!, name, limitedToo);
                 foreach (var file in accepted) output.WriteLine($"accepted {file.Verified}");
             }
             return CommandErrors.Passed;

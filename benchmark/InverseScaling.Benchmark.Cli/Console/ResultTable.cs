@@ -68,6 +68,8 @@ internal static class ResultTable
         GateOutcome.Pass => "[green]pass[/]",
         GateOutcome.Improved => "[green]improved[/]",
         GateOutcome.Regressed => "[red]regressed[/]",
+        GateOutcome.ProvenanceChanged => "[red]provenance changed[/]",
+        GateOutcome.NotCompared => "[yellow]not compared (limited)[/]",
         _ => "[yellow]no baseline[/]",
     };
 }

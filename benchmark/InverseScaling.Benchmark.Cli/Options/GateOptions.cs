@@ -41,7 +41,12 @@ internal sealed class GateOptions(string verb)
         Description = $"Compared example by example, a checkpoint is worse only when its mean difference also exceeds this (metric units). Default {PairedTolerances.DefaultThreshold}, or {PairedTolerances.ThresholdVariable}.",
     };
 
-    public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance, PairedThreshold];
+    public Option<bool> CompareLimited { get; } = new(ProvenanceGateComparer.CompareLimitedOption)
+    {
+        Description = "Compare a run limited with --limit with a baseline of other examples, instead of reporting it as not compared.",
+    };
+
+    public IEnumerable<Option> All => [Baselines, SlopeTolerance, CheckpointTolerance, PairedThreshold, CompareLimited];
 
     public GateSettings Bind(ParseResult parse, Workspace layout, OptionErrors errors)
     {
@@ -55,6 +60,7 @@ internal sealed class GateOptions(string verb)
         {
             Tolerances = tolerances.With(slope, checkpoint),
             Paired = threshold is { } value ? paired with { Threshold = value } : paired,
+            CompareLimited = parse.GetValue(CompareLimited),
         };
     }
 }

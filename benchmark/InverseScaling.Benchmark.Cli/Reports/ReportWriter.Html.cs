@@ -101,6 +101,8 @@ internal static partial class ReportWriter
         GateOutcome.Improved => "improved",
         GateOutcome.Regressed => "regressed",
         GateOutcome.NoBaseline => "nobaseline",
+        GateOutcome.ProvenanceChanged => "regressed",
+        GateOutcome.NotCompared => "nobaseline",
         _ => "unchecked",
     };
 

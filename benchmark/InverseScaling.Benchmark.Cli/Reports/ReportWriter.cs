@@ -55,6 +55,8 @@ internal static partial class ReportWriter
         GateOutcome.Improved => "improved",
         GateOutcome.Regressed => "regressed",
         GateOutcome.NoBaseline => "no baseline",
+        GateOutcome.ProvenanceChanged => "provenance changed",
+        GateOutcome.NotCompared => "not compared (limited run)",
         _ => "not checked",
     };
 
@@ -65,9 +67,14 @@ internal static partial class ReportWriter
         var checkedRows = report.Rows.Count(r => r.Verdict is not null);
         var regressed = report.Rows.Count(r => r.Verdict?.Outcome == GateOutcome.Regressed);
         var missing = report.Rows.Count(r => r.Verdict?.Outcome == GateOutcome.NoBaseline);
+        var failed = report.Rows.Count(r => r.Verdict is { Passed: false });
+        var other = new[] { (GateOutcome.ProvenanceChanged, "with changed provenance"), (GateOutcome.NotCompared, "not compared (limited)") }
+            .Select(o => (Count: report.Rows.Count(r => r.Verdict?.Outcome == o.Item1), What: o.Item2))
+            .Where(o => o.Count > 0)
+            .Aggregate("", (text, o) => text + ", " + Count(o.Count, o.What));
         var gate = checkedRows == 0 ? "the run folders hold no gate results"
-            : regressed + missing == 0 ? $"the gate passes on all {checkedRows}"
-            : $"the gate fails on {regressed + missing} of {checkedRows} ({Count(regressed, "regressed")}, {Count(missing, "without a baseline")})";
+            : failed == 0 ? $"the gate passes on all {checkedRows}"
+            : $"the gate fails on {failed} of {checkedRows} ({Count(regressed, "regressed")}, {Count(missing, "without a baseline")}{other})";
         return $"{inverse} of {report.Rows.Count} task results scale inversely; {gate}.";
 
         static string Count(int n, string what) => $"{n} {what}";

@@ -83,7 +83,7 @@ internal sealed record ScalingReport(
     private static GateVerdict Judge(IGateComparer rule, BaselineStore baselines, FinishedRun run, TaskSummary summary, Baseline current,
         BenchmarkTask? task, CancellationToken cancellationToken)
     {
-        var verifiedExamples = baselines.TryReadVerifiedExamples(current.Family, summary.Task);
+        var (verified, verifiedExamples) = baselines.TryReadVerifiedPair(current.Family, summary.Task);
         PerExampleBaseline? currentExamples = null;
         if (verifiedExamples is not null)
         {
@@ -94,7 +94,7 @@ internal sealed record ScalingReport(
                 currentExamples = PerExampleBaseline.FromScores(current.Family, summary.Task, summary.PrimaryMetric, summary.DataSha256,
                     columns.Select(c => (c.Checkpoint, c.Scores!)).ToList(), verifiedExamples.Decimals);
         }
-        return rule.Compare(new GateComparison(baselines.TryReadVerified(current.Family, summary.Task), current, Result: null)
+        return rule.Compare(new GateComparison(verified, current, Result: null)
         {
             VerifiedExamples = verifiedExamples,
             CurrentExamples = currentExamples,

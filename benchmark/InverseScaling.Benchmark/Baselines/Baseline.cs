@@ -33,6 +33,7 @@ public sealed partial record Baseline(
     /// <param name="checkpoints">Each checkpoint's metrics; each must include <paramref name="primaryMetric"/>.</param>
     /// <param name="onnxSha256">sha256 (lowercase hex) of each checkpoint's ONNX file, by checkpoint name.</param>
     /// <param name="fits">One fit per metric; one of them must be the primary metric's.</param>
+    /// <param name="onnxWithPastSha256">sha256 of each checkpoint's with-past export, by checkpoint name, for those that have one.</param>
     /// <exception cref="ArgumentException">A name is not a plain file name, a checkpoint or hash is missing or repeated, or the primary metric has no fit.</exception>
     public static Baseline Create(
         string family,
@@ -42,7 +43,8 @@ public sealed partial record Baseline(
         IReadOnlyList<CheckpointMetrics> checkpoints,
         IReadOnlyDictionary<string, string> onnxSha256,
         IEnumerable<ScalingFit> fits,
-        BaselineProvenance provenance)
+        BaselineProvenance provenance,
+        IReadOnlyDictionary<string, string>? onnxWithPastSha256 = null)
     {
         RequireName(family, nameof(family));
         RequireName(task, nameof(task));
@@ -62,7 +64,8 @@ public sealed partial record Baseline(
                 throw new ArgumentException($"checkpoint '{checkpoint.Checkpoint}' has no value for the primary metric '{primaryMetric}'", nameof(checkpoints));
             if (!onnxSha256.TryGetValue(checkpoint.Checkpoint, out var sha) || string.IsNullOrWhiteSpace(sha))
                 throw new ArgumentException($"no ONNX sha256 for checkpoint '{checkpoint.Checkpoint}'", nameof(onnxSha256));
-            entries.Add(new BaselineCheckpoint(checkpoint.Checkpoint, checkpoint.Size, sha, checkpoint.Metrics));
+            entries.Add(new BaselineCheckpoint(checkpoint.Checkpoint, checkpoint.Size, sha, checkpoint.Metrics,
+                onnxWithPastSha256?.GetValueOrDefault(checkpoint.Checkpoint)));
         }
 
         var fitsByMetric = new Dictionary<string, BaselineFit>();
@@ -106,8 +109,16 @@ public sealed partial record Baseline(
 }
 
 /// <summary>One checkpoint of a baseline: its size, the hash of the model that produced it, and its metrics.</summary>
-/// <param name="OnnxSha256">sha256 (lowercase hex) of the checkpoint's ONNX file.</param>
-public sealed record BaselineCheckpoint(string Name, double Size, string OnnxSha256, IReadOnlyDictionary<string, MetricValue> Metrics);
+/// <param name="OnnxSha256">sha256 (lowercase hex) of the checkpoint's ONNX file; with external data, one sha256 over the
+/// file's and its data files' (<see cref="Families.FileRef.ContentSha256"/>).</param>
+/// <param name="OnnxWithPastSha256">The same of the with-past export, which is what is scored where there is one; absent in
+/// baselines of families without one, and in those written before it was recorded.</param>
+public sealed record BaselineCheckpoint(
+    string Name,
+    double Size,
+    string OnnxSha256,
+    IReadOnlyDictionary<string, MetricValue> Metrics,
+    string? OnnxWithPastSha256 = null);
 
 /// <summary>A <see cref="ScalingFit"/> as stored in a baseline (the metric is the key it is stored under).</summary>
 public sealed record BaselineFit(
@@ -131,6 +142,7 @@ public sealed record BaselineFit(
 /// <param name="TaskDataSha256">sha256 of the task's data file.</param>
 /// <param name="TokenizerSha256">sha256 of each tokenizer file, by file name.</param>
 /// <param name="ScoringOptions">Scoring settings that can change results (batching, truncation, BOS…), by name.</param>
+/// <param name="Limit">The run's <c>--limit</c>: only the first this many examples were scored; absent for a full run.</param>
 public sealed record BaselineProvenance(
     string SuiteVersion,
     string TaskDataSha256,
@@ -138,7 +150,8 @@ public sealed record BaselineProvenance(
     int BootstrapSeed,
     int BootstrapResamples,
     double BootstrapConfidence,
-    IReadOnlyDictionary<string, string> ScoringOptions)
+    IReadOnlyDictionary<string, string> ScoringOptions,
+    int? Limit = null)
 {
     /// <summary>Provenance of a run fitted with <paramref name="scaling"/>.</summary>
     public static BaselineProvenance Create(
@@ -146,7 +159,8 @@ public sealed record BaselineProvenance(
         string taskDataSha256,
         IReadOnlyDictionary<string, string> tokenizerSha256,
         ScalingOptions scaling,
-        IReadOnlyDictionary<string, string> scoringOptions)
+        IReadOnlyDictionary<string, string> scoringOptions,
+        int? limit = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(suiteVersion);
         ArgumentException.ThrowIfNullOrWhiteSpace(taskDataSha256);
@@ -155,7 +169,7 @@ public sealed record BaselineProvenance(
         ArgumentNullException.ThrowIfNull(scoringOptions);
         return new BaselineProvenance(
             suiteVersion, taskDataSha256, Baseline.Sorted(tokenizerSha256),
-            scaling.Seed, scaling.Resamples, scaling.Confidence, Baseline.Sorted(scoringOptions));
+            scaling.Seed, scaling.Resamples, scaling.Confidence, Baseline.Sorted(scoringOptions), limit);
     }
 }
 

@@ -18,6 +18,14 @@ public enum GateOutcome
     Regressed,
     /// <summary>No verified baseline for this family and task: fails until one is accepted.</summary>
     NoBaseline,
+    /// <summary>
+    /// The run was measured on other inputs than the baseline (task data, a model or tokenizer file, the scoring options, the
+    /// size measure, the examples scored): fails until the change is accepted, whatever the comparison says
+    /// (<see cref="GateVerdict.Compared"/>).
+    /// </summary>
+    ProvenanceChanged,
+    /// <summary>A run limited with <c>--limit</c> against a baseline of other examples: not compared, and fails unless asked to compare.</summary>
+    NotCompared,
 }
 
 /// <summary>How one compared quantity moved, read in the metric's better direction.</summary>
@@ -71,6 +79,12 @@ public sealed record GateVerdict(
 
     /// <summary>The paired comparison behind a <see cref="GateMethod.Paired"/> verdict.</summary>
     public PairedComparison? Paired { get; init; }
+
+    /// <summary>Under <see cref="GateOutcome.ProvenanceChanged"/>, what the comparison alone concluded; else null.</summary>
+    public GateOutcome? Compared { get; init; }
+
+    /// <summary>What the run was measured on that the baseline was not (<see cref="ProvenanceCheck.Differences"/>); empty when nothing.</summary>
+    public IReadOnlyList<string> ProvenanceChanges { get; init; } = [];
 
     /// <summary>True for <see cref="GateOutcome.Pass"/> and <see cref="GateOutcome.Improved"/>.</summary>
     public bool Passed => Outcome is GateOutcome.Pass or GateOutcome.Improved;

@@ -45,6 +45,7 @@ internal static class BaselineNumbers
             throw Error(path, "provenance.bootstrapResamples", $"bootstrapResamples is {provenance.BootstrapResamples}");
         if (!(provenance.BootstrapConfidence is > 0 and < 1))
             throw Error(path, "provenance.bootstrapConfidence", $"bootstrapConfidence is {Show(provenance.BootstrapConfidence)}, not between 0 and 1");
+        BaselineIntegrity.RequireBounded(baseline, path);
     }
 
     private static void Finite(string path, string field, double value)

@@ -22,7 +22,7 @@ public readonly record struct BaselineKey(string Family, string Task)
 /// <param name="isSuiteCheckout">True for the suite checkout's own <c>baselines/</c>: messages then give paths and the accept
 /// command from the checkout's root (<see cref="AcceptInstructions.InCheckout"/>); otherwise the received file's full path and
 /// the installed tool's command (<see cref="AcceptInstructions.InFolder"/>).</param>
-public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
+public sealed partial class BaselineStore(string root, bool isSuiteCheckout = false)
 {
     public const string VerifiedSuffix = ".verified.json";
     public const string ReceivedSuffix = ".received.json";
@@ -70,6 +70,19 @@ public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
         return File.Exists(path) ? PerExampleBaselineFile.Read(path, family, task) : null;
     }
 
+    /// <summary>
+    /// The verified baseline and its per-example file, each null when absent, read in that order (so a misplaced or corrupt
+    /// baseline is named by its summary) and checked against each other (<see cref="BaselineIntegrity"/>).
+    /// </summary>
+    /// <exception cref="BenchmarkInputException">A file is corrupt, misplaced, or holds intervals or standard errors its data does not give.</exception>
+    public (Baseline? Summary, PerExampleBaseline? Examples) TryReadVerifiedPair(string family, string task)
+    {
+        var summary = TryReadVerified(family, task);
+        var examples = TryReadVerifiedExamples(family, task);
+        if (summary is not null) BaselineIntegrity.Require(summary, examples, VerifiedPath(family, task));
+        return (summary, examples);
+    }
+
     /// <summary>Writes a run's per-example values to <c>&lt;task&gt;.received.per-example.tsv</c> (atomically) and returns the path.</summary>
     public string WriteReceivedExamples(PerExampleBaseline examples)
     {
@@ -104,39 +117,6 @@ public sealed class BaselineStore(string root, bool isSuiteCheckout = false)
         if (!File.Exists(path)) return false;
         File.Delete(path);
         return true;
-    }
-
-    /// <summary>
-    /// Makes the received result the verified baseline and removes the received files; returns the verified path. The summary
-    /// and the per-example file are accepted each when received, so a run that only adds per-example values to an unchanged
-    /// baseline leaves <c>.verified.json</c> as it was.
-    /// </summary>
-    /// <exception cref="BenchmarkInputException">There is no received file, or one cannot be read as a baseline of this family and task.</exception>
-    public string Accept(string family, string task)
-    {
-        var received = ReceivedPath(family, task);
-        var receivedExamples = ReceivedExamplesPath(family, task);
-        var (summary, examples) = (File.Exists(received), File.Exists(receivedExamples));
-        if (!summary && !examples)
-            throw new BenchmarkInputException(received, $"there is no received result for {family}/{task} to accept",
-                "run the benchmark first (dotnet test); a run writes the received file when its result differs from the baseline or there is no baseline");
-        if (summary) ReadFile(received, family, task);
-        if (examples) PerExampleBaselineFile.Read(receivedExamples, family, task);
-        if (!summary && !File.Exists(VerifiedPath(family, task)))
-            throw new BenchmarkInputException(receivedExamples, $"there is a received per-example file for {family}/{task} but no baseline summary beside it",
-                "run the benchmark again, then accept both files it writes");
-        var verified = VerifiedPath(family, task);
-        if (summary) File.Move(received, verified, overwrite: true);
-        if (examples) File.Move(receivedExamples, VerifiedExamplesPath(family, task), overwrite: true);
-        return verified;
-    }
-
-    /// <summary>Accepts every received result (of one family, when given), in ordinal order; returns what was accepted.</summary>
-    public IReadOnlyList<BaselineKey> AcceptAll(string? family = null)
-    {
-        var pending = ListReceived(family);
-        foreach (var key in pending) Accept(key.Family, key.Task);
-        return pending;
     }
 
     /// <summary>The tasks with a received result (summary or per-example file) waiting to be accepted (of one family, when given), in ordinal order.</summary>

@@ -19,13 +19,16 @@ public static class RunBaselines
 
     public static Baseline ToBaseline(TaskResult task, Family family, EvaluationOptions options)
     {
-        var onnx = family.Checkpoints.ToDictionary(c => c.Name, c => c.Manifest.Files.Onnx.Sha256 ?? FileHash.Sha256(c.OnnxPath));
+        var onnx = family.Checkpoints.ToDictionary(c => c.Name, c => c.Manifest.Files.Onnx.ContentSha256(c.OnnxPath, c.OnnxData, p => FileHash.Sha256(p)));
+        var withPast = family.Checkpoints
+            .Where(c => c.Manifest.Files.OnnxWithPast is not null && c.OnnxWithPastPath is not null)
+            .ToDictionary(c => c.Name, c => c.Manifest.Files.OnnxWithPast!.ContentSha256(c.OnnxWithPastPath!, c.OnnxWithPastData, p => FileHash.Sha256(p)));
         var tokenizer = TokenizerHashes(family);
         var choices = options.Shots == 0 ? ScoringChoices
             : new Dictionary<string, string>(ScoringChoices) { ["shots"] = $"{options.Shots} (seed {options.ShotSeed})" };
-        var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, choices);
+        var provenance = BaselineProvenance.Create(SuiteInfo.Version, task.DataSha256, tokenizer, options.Scaling, choices, options.Limit);
         return Baseline.Create(family.Name, task.Name, task.Definition.PrimaryMetric, options.SizeMeasure,
-            task.Task.Checkpoints.Select(c => c.Metrics).ToList(), onnx, task.Task.Fits.Values, provenance);
+            task.Task.Checkpoints.Select(c => c.Metrics).ToList(), onnx, task.Task.Fits.Values, provenance, withPast);
     }
 
     /// <summary>The task's per-example values of its primary metric, one column per checkpoint in the result's order.</summary>

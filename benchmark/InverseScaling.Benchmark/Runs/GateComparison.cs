@@ -63,6 +63,10 @@ public sealed record GateSettings(BaselineStore Baselines)
     /// <summary>Another rule; null keeps <see cref="PairedGateComparer"/> with <see cref="Tolerances"/> and <see cref="Paired"/>.</summary>
     public IGateComparer? Comparer { get; init; }
 
-    /// <summary>The rule in force.</summary>
-    public IGateComparer Rule => Comparer ?? new PairedGateComparer(Tolerances, Paired with { SlopeTolerance = Tolerances.MinimumSlope });
+    /// <summary>Compare a run limited with <c>--limit</c> with a baseline of other examples (<see cref="ProvenanceGateComparer"/>). <value>Default false.</value></summary>
+    public bool CompareLimited { get; init; }
+
+    /// <summary>The rule in force, inside the check of what was measured (<see cref="ProvenanceGateComparer"/>).</summary>
+    public IGateComparer Rule => new ProvenanceGateComparer(
+        Comparer ?? new PairedGateComparer(Tolerances, Paired with { SlopeTolerance = Tolerances.MinimumSlope }), CompareLimited);
 }

@@ -43,16 +43,12 @@ public sealed class GateRun
     /// Before any scoring: removes what killed writers left in the run folder and the family's baselines, and reads every
     /// task's verified baseline, so that a corrupt or foreign one is refused now rather than after the scoring.
     /// </summary>
-    /// <exception cref="Diagnostics.BenchmarkInputException">A verified baseline is corrupt, of an unknown schema version, or misplaced.</exception>
+    /// <exception cref="Diagnostics.BenchmarkInputException">A verified baseline is corrupt, of an unknown schema version, misplaced, or edited by hand.</exception>
     public void Prepare(IEnumerable<string> tasks)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         // The baselines are read first: a baselines folder that is a link leading elsewhere is refused before anything in it is touched.
-        foreach (var task in tasks)
-        {
-            Settings.Baselines.TryReadVerified(Family.Name, task);
-            Settings.Baselines.TryReadVerifiedExamples(Family.Name, task);
-        }
+        foreach (var task in tasks) Settings.Baselines.TryReadVerifiedPair(Family.Name, task);
         Output?.DeleteAbandonedFiles();
         AtomicFile.DeleteAbandoned(Path.Combine(Settings.Baselines.Root, Family.Name));
     }
@@ -94,9 +90,7 @@ public sealed class GateRun
     private static GateVerdict Settle(BaselineStore store, IGateComparer rule, Baseline current, TaskResult? result, BenchmarkTask? task)
     {
         var (family, name) = (current.Family, current.Task);
-        // The summary first, as Prepare reads them: a misplaced or corrupt baseline is named by its main file.
-        var verified = store.TryReadVerified(family, name);
-        var verifiedExamples = store.TryReadVerifiedExamples(family, name);
+        var (verified, verifiedExamples) = store.TryReadVerifiedPair(family, name);
         var currentExamples = result is null ? null
             : RunBaselines.ToPerExample(result, family, verifiedExamples?.Decimals ?? PerExampleBaseline.DefaultDecimals);
         var verdict = rule.Compare(new GateComparison(verified, current, result)

@@ -267,8 +267,8 @@ public sealed partial class BadInputCatalogTests
         ["task-broken-json-line", "manifest-sha256-mismatch", "model-nan-logits", "tokenizer-merge-of-unknown-tokens", "baseline-corrupt-json",
          "checkpoint-name-with-a-line-break", "manifest-is-a-fifo", "model-nan-logits-several-prompts", "option-slope-tolerance-nan"];
 
-    /// <summary>The cases of #10 and the hostile ones of #13.</summary>
-    private static BadInput[] All => [.. Cases, .. HostileCases];
+    /// <summary>The cases of #10, the hostile ones of #13 and its checked baselines.</summary>
+    private static BadInput[] All => [.. Cases, .. HostileCases, .. ProvenanceCases];
 
     public static IEnumerable<TheoryDataRow<string>> Names() =>
         All.Select(c => new TheoryDataRow<string>(c.Name).WithTrait("Input", c.Kind));
