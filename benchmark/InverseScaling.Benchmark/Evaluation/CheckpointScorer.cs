@@ -21,7 +21,12 @@ public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
     {
         this.checkpoint = checkpoint;
         // Workers share the cores: each model call gets its share of threads unless told otherwise.
-        this.modelOptions = modelOptions with { IntraOpThreads = modelOptions.IntraOpThreads ?? Math.Max(1, Environment.ProcessorCount / options.Workers) };
+        // The head is gathered at the scored positions when the scorer asks for it.
+        this.modelOptions = modelOptions with
+        {
+            IntraOpThreads = modelOptions.IntraOpThreads ?? Math.Max(1, Environment.ProcessorCount / options.Workers),
+            GatherLogits = options.GatherLogits,
+        };
         this.options = options;
         UsesWithPastExport = options.UseKeyValueCache && options.ShareOneTokenContexts && checkpoint.OnnxWithPastPath is not null;
         Name = LoglikelihoodScorer.NameFor(options, UsesWithPastExport);

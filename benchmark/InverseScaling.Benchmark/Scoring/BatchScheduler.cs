@@ -55,6 +55,7 @@ internal sealed class ScoringWorker(TokenSlots slots, int vocabulary)
 
     public ScoringStatistics Statistics { get; private set; } = ScoringStatistics.Empty;
 
-    public void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed) => Statistics = Statistics.Add(
-        new ScoringStatistics(0, rows, 1, real, padded, elapsed) { LogitPositions = logitPositions, AttentionPairs = pairs });
+    /// <param name="fullHead">The head ran at every position although the scorer asked for the scored ones only.</param>
+    public void Count(int rows, long real, long padded, long logitPositions, long pairs, TimeSpan elapsed, bool fullHead) => Statistics = Statistics.Add(
+        new ScoringStatistics(0, rows, 1, real, padded, elapsed) { LogitPositions = logitPositions, AttentionPairs = pairs, FullHeadBatches = fullHead ? 1 : 0 });
 }

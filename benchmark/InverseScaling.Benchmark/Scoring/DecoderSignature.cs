@@ -15,6 +15,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="HalfLogits">The logits are float16 (converted to float32 on reading).</param>
 /// <param name="KeepsLastLogits">The model takes <c>logits_to_keep</c> (int64; n &gt; 0 projects only the last n positions).</param>
 /// <param name="Past">The past inputs, or null when the model has none.</param>
+/// <param name="GatheredHead">The model is derived by <see cref="Onnx.HeadGatherRewriter"/>: it takes flat positions and returns logits [positions, vocabulary].</param>
 internal sealed partial record DecoderSignature(
     bool AttentionMask,
     bool PositionIds,
@@ -22,7 +23,8 @@ internal sealed partial record DecoderSignature(
     bool KeepsLastLogits,
     bool LogitsToKeepRequired,
     bool HalfLogits,
-    PastSignature? Past)
+    PastSignature? Past,
+    bool GatheredHead = false)
 {
     public const string InputIds = "input_ids";
     public const string AttentionMaskName = "attention_mask";
@@ -35,9 +37,10 @@ internal sealed partial record DecoderSignature(
     public bool CanReuseKeyValues => Past is { Presents: not null } && AttentionMask;
 
     /// <exception cref="BenchmarkInputException">An input or output the decoder cannot drive, or (for a with-past export) no key/value reuse.</exception>
-    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export)
+    /// <param name="gatheredHead">The session runs a model derived by <see cref="Onnx.HeadGatherRewriter"/>.</param>
+    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export, bool gatheredHead = false)
     {
-        var halfLogits = PlanLogits(path, session, vocabulary);
+        var halfLogits = PlanLogits(path, session, vocabulary, gatheredHead ? 2 : 3);
         var inputs = session.InputMetadata;
         if (!inputs.ContainsKey(InputIds))
         {
@@ -68,6 +71,8 @@ internal sealed partial record DecoderSignature(
                     break;
                 case LogitsToKeep:
                     break;
+                case Onnx.HeadGatherRewriter.PositionsInput when gatheredHead:
+                    break;
                 default:
                     if (!PastName().IsMatch(name)) throw UnknownInput(path, name, export);
                     pastInputs.Add((name, metadata));
@@ -82,7 +87,7 @@ internal sealed partial record DecoderSignature(
         }
         var past = pastInputs.Count == 0 ? null : PastSignature.Plan(path, session, pastInputs);
         var signature = new DecoderSignature(inputs.ContainsKey(AttentionMaskName), inputs.ContainsKey(PositionIdsName), inputs.ContainsKey(UseCacheBranch),
-            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past);
+            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past, gatheredHead);
         if (export == OnnxExport.WithPast) signature.RequireReuse(path);
         return signature;
     }
@@ -124,7 +129,7 @@ internal sealed partial record DecoderSignature(
             field: name);
     }
 
-    private static bool PlanLogits(string path, InferenceSession session, int vocabulary)
+    private static bool PlanLogits(string path, InferenceSession session, int vocabulary, int rank)
     {
         if (!session.OutputMetadata.TryGetValue(Logits, out var logits))
         {
@@ -137,9 +142,9 @@ internal sealed partial record DecoderSignature(
             throw new BenchmarkInputException(path, $"the 'logits' output is {logits.ElementDataType}; the scorer reads float32 or float16",
                 "export the logits as float32", field: Logits);
         }
-        if (logits.Dimensions.Length == 3 && logits.Dimensions[2] > 0 && logits.Dimensions[2] != vocabulary)
+        if (logits.Dimensions.Length == rank && logits.Dimensions[^1] > 0 && logits.Dimensions[^1] != vocabulary)
         {
-            throw VocabularyMismatch(path, logits.Dimensions[2], vocabulary);
+            throw VocabularyMismatch(path, logits.Dimensions[^1], vocabulary);
         }
         return logits.ElementDataType == TensorElementType.Float16;
     }

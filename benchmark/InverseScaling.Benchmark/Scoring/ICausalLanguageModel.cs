@@ -18,6 +18,22 @@ public interface ICausalLanguageModel : IDisposable
     /// </summary>
     void Forward(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken);
 
+    /// <summary>True when <see cref="ForwardAt"/> computes the output head at the positions asked for only; false when it computes every position and picks those.</summary>
+    bool GathersLogits => false;
+
+    /// <summary>
+    /// <see cref="Forward"/>'s logits at <paramref name="positions"/> only (flat indices row × <paramref name="sequenceLength"/>
+    /// + position, in any order), row-major [positions, vocabulary].
+    /// </summary>
+    void ForwardAt(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, ReadOnlySpan<int> positions, LogitsConsumer consume,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        var at = Array.ConvertAll(positions.ToArray(), p => (long)p);
+        var vocabulary = VocabularySize;
+        Forward(tokens, lengths, sequenceLength, logits => consume(LogitRows.Select(logits, at, vocabulary)), cancellationToken);
+    }
+
     /// <summary>The model's key/value reuse, when it has it (a with-past export); null when every run starts from an empty past.</summary>
     IKeyValueLanguageModel? KeyValues => this as IKeyValueLanguageModel;
 }

@@ -27,6 +27,16 @@ public interface IKeyValueLanguageModel : ICausalLanguageModel
     /// </summary>
     void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
         LogitsConsumer consume, CancellationToken cancellationToken);
+
+    /// <summary><see cref="Extend"/>'s logits at <paramref name="positions"/> only, as <see cref="ICausalLanguageModel.ForwardAt"/>.</summary>
+    void ExtendAt(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        ReadOnlySpan<int> positions, LogitsConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        var at = Array.ConvertAll(positions.ToArray(), p => (long)p);
+        var vocabulary = VocabularySize;
+        Extend(cache, cacheRows, tokens, lengths, sequenceLength, logits => consume(LogitRows.Select(logits, at, vocabulary)), cancellationToken);
+    }
 }
 
 /// <summary>The keys and values a <see cref="IKeyValueLanguageModel.Prefill"/> left behind, one row per prompt.</summary>

@@ -18,6 +18,13 @@ internal static class LogitsChecks
         }
     }
 
+    /// <summary>Logits [flat positions, vocabulary] of a [rows, <paramref name="paddedLength"/>] batch, at <paramref name="positions"/> (row × padded length + position, row-major).</summary>
+    public static void ThrowIfNonFiniteAt(string file, ReadOnlySpan<float> logits, ReadOnlySpan<int> positions, int rows, int paddedLength, int vocabulary)
+    {
+        var bad = LogSoftmax.IndexOfNonFinite(logits);
+        if (bad >= 0) throw NonFinite(file, positions[bad / vocabulary] / paddedLength, positions[bad / vocabulary] % paddedLength, rows, paddedLength);
+    }
+
     /// <summary>Next-token logits [rows, vocabulary] after prompts of <paramref name="lengths"/> tokens, run padded to <paramref name="paddedLength"/>.</summary>
     public static void ThrowIfNonFiniteNext(string file, ReadOnlySpan<float> logits, ReadOnlySpan<int> lengths, int paddedLength, int vocabulary)
     {

@@ -79,6 +79,14 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         var watch = Stopwatch.StartNew();
         var (rows, paddedLength) = (batch.Sequences.Count, batch.PaddedLength);
         var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => batch.Sequences[row].Tokens, _ => 0);
+        if (Gathers)
+        {
+            var scored = ScoredPositions.Of(rows, paddedLength, row => batch.Sequences[row].Targets);
+            model.ForwardAt(tokens, lengths, paddedLength, scored.Flat, logits => ReadScored(worker, logits, scored, rows, paddedLength, row => batch.Sequences[row].Targets),
+                cancellationToken);
+            worker.Count(rows, real, (long)rows * paddedLength - real, scored.Flat.Length, pairs, watch.Elapsed, fullHead: false);
+            return;
+        }
         model.Forward(tokens, lengths, paddedLength, logits =>
         {
             CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
@@ -88,7 +96,7 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 foreach (var target in batch.Sequences[row].Targets) Read(worker, logits, ((long)row * paddedLength + target.Position) * vocabulary, target);
             }
         }, cancellationToken);
-        worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+        worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed, fullHead: options.GatherLogits);
     }
 
     /// <summary>One prefill of contexts, its next-token logits read for every continuation's first token; then the branches on its cache.</summary>
@@ -106,7 +114,8 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 foreach (var target in batch.Contexts[row].Next) Read(worker, logits, (long)row * vocabulary, target);
             }
         }, cancellationToken);
-        worker.Count(rows, real, (long)rows * paddedLength - real, keyValues.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed);
+        worker.Count(rows, real, (long)rows * paddedLength - real, keyValues.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed,
+            fullHead: options.GatherLogits && !keyValues.PrefillComputesLastLogitsOnly);
 
         foreach (var tails in batch.Tails) RunTails(worker, keyValues, cache, tails, lengths, cancellationToken);
     }
@@ -119,6 +128,14 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => batch.Tails[row].Branch.Tokens, row => contextLengths[batch.Tails[row].CacheRow]);
         var cacheRows = new int[rows];
         for (var row = 0; row < rows; row++) cacheRows[row] = batch.Tails[row].CacheRow;
+        if (Gathers)
+        {
+            var scored = ScoredPositions.Of(rows, paddedLength, row => batch.Tails[row].Branch.Targets);
+            keyValues.ExtendAt(cache, cacheRows, tokens, lengths, paddedLength, scored.Flat,
+                logits => ReadScored(worker, logits, scored, rows, paddedLength, row => batch.Tails[row].Branch.Targets), cancellationToken);
+            worker.Count(rows, real, (long)rows * paddedLength - real, scored.Flat.Length, pairs, watch.Elapsed, fullHead: false);
+            return;
+        }
         keyValues.Extend(cache, cacheRows, tokens, lengths, paddedLength, logits =>
         {
             CheckLength(logits, (long)rows * paddedLength * vocabulary, rows, paddedLength);
@@ -128,7 +145,23 @@ public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
                 foreach (var target in batch.Tails[row].Branch.Targets) Read(worker, logits, ((long)row * paddedLength + target.Position) * vocabulary, target);
             }
         }, cancellationToken);
-        worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed);
+        worker.Count(rows, real, (long)rows * paddedLength - real, logitPositions: real, pairs, watch.Elapsed, fullHead: options.GatherLogits);
+    }
+
+    /// <summary>True when the head runs at the scored positions only: asked for, and the model can.</summary>
+    private bool Gathers => options.GatherLogits && model.GathersLogits;
+
+    /// <summary>Every target's log-probability from the logits of a batch's scored positions, after checking them finite.</summary>
+    private void ReadScored(ScoringWorker worker, ReadOnlySpan<float> logits, ScoredPositions scored, int rows, int paddedLength,
+        Func<int, IReadOnlyList<ScoringTarget>> targets)
+    {
+        CheckLength(logits, (long)scored.Flat.Length * vocabulary, scored.Flat.Length, 1);
+        LogitsChecks.ThrowIfNonFiniteAt(modelFile, logits, scored.Flat, rows, paddedLength, vocabulary);
+        for (var row = 0; row < rows; row++)
+        {
+            var read = targets(row);
+            for (var t = 0; t < read.Count; t++) Read(worker, logits, (long)scored.TargetIndices[row][t] * vocabulary, read[t]);
+        }
     }
 
     /// <summary>Right-padded ids and lengths of <paramref name="rows"/> sequences; real tokens; attention pairs given each row's cached length.</summary>

@@ -10,6 +10,13 @@ public sealed record LoglikelihoodScorerOptions(int TokenBudget = 1024, int MaxB
 {
     public static LoglikelihoodScorerOptions Default { get; } = new();
 
+    /// <summary>
+    /// Compute the output head only at the positions whose log-probabilities are read (a derived model with the hidden
+    /// states gathered before the head; see <see cref="OnnxModelOptions.GatherLogits"/>), where the model allows it.
+    /// The numbers are the same as without it (the head's rows are computed alike). <value>Default true.</value>
+    /// </summary>
+    public bool GatherLogits { get; init; } = true;
+
     /// <summary>The engine's settings on this machine: one worker per core (with single-threaded model calls).</summary>
     public static LoglikelihoodScorerOptions ForThisMachine { get; } = new(Workers: Environment.ProcessorCount);
 

@@ -16,9 +16,11 @@ namespace InverseScaling.Benchmark.Scoring;
 /// has them, runs with cancellation, and reads <c>logits</c> (float32, or float16 converted) after checking their shape.
 /// Key/value reuse (<see cref="KeyValues"/>) is there when the file is opened as a with-past export, which must then take
 /// past_key_values.* and return present.*: prompts run left-padded (so <c>logits_to_keep</c> = 1 gives each row's
-/// next-token logits) and text after them right-padded on gathered cache rows. Non-finite logits are the scorer's to find.
+/// next-token logits) and text after them right-padded on gathered cache rows. Opened with
+/// <see cref="OnnxModelOptions.GatherLogits"/>, it runs a derived model whose head computes only the positions asked for
+/// (<see cref="GathersLogits"/>). Non-finite logits are the scorer's to find.
 /// </summary>
-public sealed class OnnxDecoder : IKeyValueLanguageModel
+public sealed partial class OnnxDecoder : IKeyValueLanguageModel
 {
     private const string WeightsShaKey = "isb.weights_sha256";
     private const string WeightsFileKey = "isb.weights_file";
@@ -29,11 +31,12 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
     private readonly string[] logitsOnly = [Logits];
     private readonly string[] logitsAndPresents;
 
-    private OnnxDecoder(string path, OnnxExport export, InferenceSession session, DecoderSignature signature, OnnxModelOptions options)
+    private OnnxDecoder(string path, OnnxExport export, GatheredHeadSession opened, DecoderSignature signature, OnnxModelOptions options)
     {
         Path = path;
         Export = export;
-        this.session = session;
+        session = opened.Session;
+        HeadGatherFallback = opened.Fallback;
         this.signature = signature;
         prefillChunk = options.PrefillChunk;
         logitsAndPresents = [Logits, .. signature.Past?.Presents ?? []];
@@ -57,7 +60,13 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
     /// <exception cref="InvalidOperationException">The model has no past inputs.</exception>
     public KeyValueShape CacheShape => signature.Past?.Shape ?? throw new InvalidOperationException($"{Path} has no past_key_values inputs");
 
-    public bool PrefillComputesLastLogitsOnly => signature.KeepsLastLogits;
+    public bool PrefillComputesLastLogitsOnly => signature.KeepsLastLogits || GathersLogits;
+
+    /// <summary>True when the model computes the output head only at the positions asked for (a derived model; see <see cref="OnnxModelOptions.GatherLogits"/>).</summary>
+    public bool GathersLogits => signature.GatheredHead;
+
+    /// <summary>Why the head is computed at every position although <see cref="OnnxModelOptions.GatherLogits"/> asked otherwise; null when it is not.</summary>
+    public string? HeadGatherFallback { get; }
 
     /// <summary>
     /// Opens <paramref name="path"/> and plans its signature. A with-past export whose metadata names the file holding its
@@ -77,14 +86,14 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         }
         if (export == OnnxExport.WithPast) CheckWeightsFile(path, field);
 
-        var session = OnnxSessions.Open(path, options, field);
+        var opened = GatheredHeadSession.Open(path, options, field);
         try
         {
-            return new OnnxDecoder(path, export, session, Plan(path, session, options.VocabularySize, export), options);
+            return new OnnxDecoder(path, export, opened, Plan(path, opened.Session, options.VocabularySize, export, opened.Gathered), options);
         }
         catch
         {
-            session.Dispose();
+            opened.Session.Dispose();
             throw;
         }
     }
@@ -94,9 +103,10 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
     {
         ArgumentNullException.ThrowIfNull(consume);
         var batch = CheckBatch(tokens, lengths, sequenceLength);
+        var gather = GathersLogits ? Every(batch * sequenceLength) : null;
         using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
-            logitsOnly, cancellationToken);
-        consume(ReadLogits(outputs[0], batch, sequenceLength));
+            gather, logitsOnly, cancellationToken);
+        consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
     }
 
     public IKeyValueCache Prefill(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
@@ -118,13 +128,19 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
                 var chunkIds = width < sequenceLength ? DecoderInputs.Columns(ids, batch, sequenceLength, start, width) : ids;
                 var chunkMask = width < sequenceLength ? DecoderInputs.Columns(mask, batch, sequenceLength, 0, start + width) : mask;
                 var past = outputs is null ? null : outputs.Skip(1).ToList();
-                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: PrefillComputesLastLogitsOnly, logitsAndPresents, cancellationToken);
+                var gather = GathersLogits ? LastOfEachRow(batch, width, start + width == sequenceLength) : null;
+                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: signature.KeepsLastLogits && !GathersLogits, gather, logitsAndPresents, cancellationToken);
                 outputs?.Dispose();
                 outputs = next;
             }
 
+            if (GathersLogits)
+            {
+                consume(ReadLogits(outputs![0], batch, 1, Every(batch)));
+                return new OnnxKeyValueCache(this, outputs, mask, batch, sequenceLength);
+            }
             var kept = PrefillComputesLastLogitsOnly ? 1 : sequenceLength - (sequenceLength - 1) / chunk * chunk;
-            var all = ReadLogits(outputs![0], batch, kept);
+            var all = ReadLogits(outputs![0], batch, kept, gather: null);
             var last = new float[batch * VocabularySize];
             for (var row = 0; row < batch; row++)
             {
@@ -141,7 +157,12 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
     }
 
     public void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
-        LogitsConsumer consume, CancellationToken cancellationToken)
+        LogitsConsumer consume, CancellationToken cancellationToken) =>
+        Extend(cache, cacheRows, tokens, lengths, sequenceLength, GathersLogits ? Every(lengths.Length * sequenceLength) : null, consume, cancellationToken);
+
+    /// <summary><see cref="Extend(IKeyValueCache, ReadOnlySpan{int}, ReadOnlySpan{long}, ReadOnlySpan{int}, int, LogitsConsumer, CancellationToken)"/>, the head at <paramref name="gather"/> only (null: every position).</summary>
+    private void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        long[]? gather, LogitsConsumer consume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
         RequireReuse();
@@ -167,8 +188,8 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         var gathered = past.Gather(cacheRows.ToArray(), CacheShape, signature.Past!.ElementType);
         try
         {
-            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, gathered, keepLast: false, logitsOnly, cancellationToken);
-            consume(ReadLogits(outputs[0], batch, sequenceLength));
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, gathered, keepLast: false, gather, logitsOnly, cancellationToken);
+            consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
         }
         finally
         {
@@ -201,9 +222,12 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         return batch;
     }
 
-    /// <summary>One session run on <paramref name="mask"/> [batch, past + new]; <paramref name="past"/> null feeds an empty past.</summary>
+    /// <summary>
+    /// One session run on <paramref name="mask"/> [batch, past + new]; <paramref name="past"/> null feeds an empty past;
+    /// <paramref name="gather"/> the flat positions of a gathered head (null when the model has none).
+    /// </summary>
     private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, int batch, int sequenceLength, IReadOnlyList<OrtValue>? past,
-        bool keepLast, string[] fetch, CancellationToken cancellationToken)
+        bool keepLast, long[]? gather, string[] fetch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pastNames = signature.Past?.Names ?? [];
@@ -224,6 +248,7 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
             if (signature.CacheBranch) Own(UseCacheBranch, OrtValue.CreateTensorValueFromMemory(new[] { past is not null }, [1]));
             // n > 0 keeps the last n positions; 0 (Hugging Face's convention) keeps every one, for a model that requires the input.
             if (keepLast || signature.LogitsToKeepRequired) Own(LogitsToKeep, OrtValue.CreateTensorValueFromMemory(new[] { keepLast ? 1L : 0L }, []));
+            if (GathersLogits) Own(HeadGatherRewriter.PositionsInput, OrtValue.CreateTensorValueFromMemory(gather!, [gather!.Length]));
             for (var i = 0; i < pastNames.Length; i++)
             {
                 if (past is null)
@@ -244,24 +269,6 @@ public sealed class OnnxDecoder : IKeyValueLanguageModel
         {
             foreach (var value in owned) value.Dispose();
         }
-    }
-
-    /// <summary>The logits as float32 [batch, positions, vocabulary], after checking their shape.</summary>
-    private ReadOnlySpan<float> ReadLogits(OrtValue logits, int batch, int positions)
-    {
-        var shape = logits.GetTensorTypeAndShape().Shape;
-        if (shape.Length != 3 || shape[0] != batch || shape[1] != positions || shape[2] != VocabularySize)
-        {
-            if (shape.Length == 3 && shape[0] == batch && shape[1] == positions) throw VocabularyMismatch(Path, shape[2], VocabularySize);
-            throw new BenchmarkInputException(Path,
-                $"the 'logits' output has shape [{string.Join(", ", shape)}]; expected [{batch}, {positions}, {VocabularySize}]",
-                "export the decoder with logits [batch, sequence, vocabulary] (or the last logits_to_keep positions)", field: Logits);
-        }
-        if (!signature.HalfLogits) return logits.GetTensorDataAsSpan<float>();
-        var half = logits.GetTensorDataAsSpan<Float16>();
-        var converted = new float[half.Length];
-        TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<Float16, Half>(half), converted);
-        return converted;
     }
 
     /// <summary>A file written by export_with_past.py keeps its weights in the plain export; that file must be the one it was made from.</summary>

@@ -22,6 +22,12 @@ public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? I
     /// before it (0: whole). <value>Default 192.</value>
     /// </summary>
     public int PrefillChunk { get; init; } = 192;
+
+    /// <summary>
+    /// Open a derived model whose output head runs only at the positions asked for (see <see cref="OnnxDecoder.GathersLogits"/>),
+    /// when the head can be found; otherwise the file as it is. <value>Default false: the file as it is.</value>
+    /// </summary>
+    public bool GatherLogits { get; init; }
 }
 
 /// <summary>Which of a checkpoint's exports a file is, which decides how <see cref="OnnxDecoder"/> runs it.</summary>

@@ -11,7 +11,25 @@ internal static class OnnxSessions
     /// <exception cref="BenchmarkInputException">ONNX Runtime cannot load the file, or the device cannot start.</exception>
     public static InferenceSession Open(string path, OnnxModelOptions options, string field)
     {
-        using var sessionOptions = new SessionOptions
+        using var sessionOptions = Settings(path, options);
+        return Load(path, field, () => new InferenceSession(path, sessionOptions));
+    }
+
+    /// <summary>
+    /// Opens a model derived from <paramref name="path"/>, held in memory as <paramref name="model"/>; its external data,
+    /// if any, is read from the folder of <paramref name="path"/>.
+    /// </summary>
+    /// <exception cref="BenchmarkInputException">ONNX Runtime cannot load the model, or the device cannot start.</exception>
+    public static InferenceSession Open(byte[] model, string path, OnnxModelOptions options, string field)
+    {
+        using var sessionOptions = Settings(path, options);
+        sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Load(path, field, () => new InferenceSession(model, sessionOptions));
+    }
+
+    private static SessionOptions Settings(string path, OnnxModelOptions options)
+    {
+        var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
@@ -22,11 +40,24 @@ internal static class OnnxSessions
             EnableMemoryPattern = false,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        options.Device.AppendTo(sessionOptions, path);
         try
         {
-            return new InferenceSession(path, sessionOptions);
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.Device.AppendTo(sessionOptions, path);
+            return sessionOptions;
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    private static InferenceSession Load(string path, string field, Func<InferenceSession> load)
+    {
+        try
+        {
+            return load();
         }
         catch (OnnxRuntimeException e)
         {

@@ -11,8 +11,11 @@ public sealed record ScoringStatistics(long Requests, long Sequences, long Batch
 {
     public static ScoringStatistics Empty { get; } = new(0, 0, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Real positions whose logits (the output projection) the model computed.</summary>
+    /// <summary>Real positions whose logits (the output projection, or head) the model computed: with a gathered head, only the positions read.</summary>
     public long LogitPositions { get; init; }
+
+    /// <summary>Model calls that computed the head at every position although the scorer asked for the scored ones only: the model could not gather them.</summary>
+    public long FullHeadBatches { get; init; }
 
     /// <summary>Σ over real tokens run of the real positions each attends to (itself and every earlier real token, cached ones included).</summary>
     public long AttentionPairs { get; init; }
@@ -27,5 +30,6 @@ public sealed record ScoringStatistics(long Requests, long Sequences, long Batch
     {
         LogitPositions = LogitPositions + other.LogitPositions,
         AttentionPairs = AttentionPairs + other.AttentionPairs,
+        FullHeadBatches = FullHeadBatches + other.FullHeadBatches,
     };
 }

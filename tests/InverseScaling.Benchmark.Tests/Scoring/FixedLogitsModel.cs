@@ -21,6 +21,9 @@ internal sealed class FixedLogitsModel(float[][] table, int maxContext = 64) : I
 
     public int MaxContext => maxContext;
 
+    /// <summary>Claims a gathered head: <see cref="ICausalLanguageModel.ForwardAt"/> (the interface's, picking rows) is then what the scorer calls.</summary>
+    public bool GathersLogits { get; init; }
+
     /// <summary>Every batch run: rows and padded length.</summary>
     public List<(int Rows, int Length)> Batches { get; } = [];
 

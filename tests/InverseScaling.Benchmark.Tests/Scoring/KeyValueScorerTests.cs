@@ -47,6 +47,7 @@ public sealed class KeyValueScorerTests
         Assert.Equal(new ScoringStatistics(Requests: 6, Sequences: 6, Batches: 2, Tokens: 9, PaddedTokens: 4 + 2, scorer.Statistics.ModelTime)
         {
             LogitPositions = 3 + 4,               // one per prompt, then every continuation position run
+            FullHeadBatches = 1,                  // the continuations' call: the double cannot gather
             AttentionPairs = (6 + 1 + 1) + (2 * 3 + 3) + (1 * 3 + 1) + (1 * 1 + 1), // prompts n(n+1)/2; continuation m·past + m(m+1)/2
         }, scorer.Statistics);
     }

@@ -107,8 +107,9 @@ public sealed class LoglikelihoodScorerTests
         scorer.Score([new([0], [1, 2]), new([1], [0]), new([1], [2]), new([2, 2], [2, 2])], Cancel);
 
         Assert.Equal([(2, 3), (1, 1)], model.Batches); // [2,2,2]+[0,1] pad to 2×3 = 6 (a third row would make 9); [1] alone
-        // Logits at every real position (6); attention pairs 3·4/2 + 2·3/2 + 1 = 10.
-        Assert.Equal(new ScoringStatistics(Requests: 4, Sequences: 3, Batches: 2, Tokens: 6, PaddedTokens: 1, scorer.Statistics.ModelTime) { LogitPositions = 6, AttentionPairs = 10 },
+        // Logits at every real position (6), in both calls (the table cannot gather); attention pairs 3·4/2 + 2·3/2 + 1 = 10.
+        Assert.Equal(new ScoringStatistics(Requests: 4, Sequences: 3, Batches: 2, Tokens: 6, PaddedTokens: 1, scorer.Statistics.ModelTime)
+            { LogitPositions = 6, AttentionPairs = 10, FullHeadBatches = 2 },
             scorer.Statistics);
     }
 
