@@ -77,6 +77,9 @@ public sealed record ComparisonOptions(int? Limit = null, bool IncludeControls =
 
     /// <summary>Layers and attention width by checkpoint name, for FLOPs where the model does not tell them (a plain export).</summary>
     public IReadOnlyDictionary<string, KeyValueShape>? AttentionShapes { get; init; }
+
+    /// <summary>Where both algorithms' models run.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
 }
 
 /// <summary>
@@ -95,7 +98,7 @@ public static class AlgorithmComparison
         ArgumentNullException.ThrowIfNull(options);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
-        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext);
+        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext) { Device = options.Device };
 
         using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
         using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
