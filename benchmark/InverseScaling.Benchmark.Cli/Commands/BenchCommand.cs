@@ -12,9 +12,10 @@ namespace InverseScaling.Benchmark.Cli.Commands;
 /// <summary>
 /// <c>bench</c>: scores the same tasks on the same checkpoints with the naive official algorithm and with the engine in
 /// one process, and prints time, tokens, throughput and GFLOP/s of each against the fp32 matrix-multiply peak measured
-/// on the spot, and whether the two agree within the tolerance.
+/// on the spot, and whether the two agree within the tolerance; with <c>--synthetic</c>, on a temporary family of
+/// random-weight GPT-2-shaped checkpoints (BenchCommand.Synthetic.cs).
 /// </summary>
-internal static class BenchCommand
+internal static partial class BenchCommand
 {
     private const double Tolerance = 1e-5;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -46,32 +47,54 @@ internal static class BenchCommand
             Description = "Seconds spent timing each matrix-multiply shape for the peak.",
             DefaultValueFactory = _ => 1.0,
         };
+        var synthetic = new Option<bool>("--synthetic")
+        {
+            Description = "Measure on random-weight GPT-2-shaped checkpoints built in a temporary folder (deleted afterwards); --limit defaults to 4.",
+        };
+        var sizes = new Option<string>("--sizes")
+        {
+            Description = $"With --synthetic, the checkpoints built: {string.Join("; ", SyntheticFamily.Sets.Select(s => $"{s.Key} ({Describe(s.Value)})"))}.",
+            DefaultValueFactory = _ => "gpt2",
+        };
+        var device = new Option<string>(Scoring.ExecutionDevice.Option)
+        {
+            Description = "Where ONNX Runtime runs both algorithms: cpu (default) or cuda[:N] (needs the GPU build, see docs/performance.md).",
+            DefaultValueFactory = _ => Scoring.ExecutionDevice.Cpu.Name,
+        };
         var cache = new CacheOptions();
         var root = new RootOption();
         var command = new Command("bench", "Score the tasks with the naive official algorithm and with the engine, compare time, throughput and results.")
         {
-            family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds, root.Option,
+            family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds, synthetic, sizes, device, root.Option,
         };
         cache.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
         {
             var errors = new OptionErrors();
             var layout = root.Bind(parse, errors);
+            var isSynthetic = parse.GetValue(synthetic);
             var familyPath = parse.GetValue(family) ?? layout.ReferenceFamily;
-            if (familyPath is null) errors.Add(FamilyOption.NoDefault);
+            if (isSynthetic && parse.GetValue(family) is not null) errors.Add("--family and --synthetic: give one; --synthetic builds its own family");
+            else if (familyPath is null && !isSynthetic) errors.Add(FamilyOption.NoDefault);
+            var shapes = isSynthetic ? SyntheticShapes(parse.GetValue(sizes)!, parse.GetValue(checkpoints), errors) : null;
+            var executionDevice = errors.Try(() => Scoring.ExecutionDevice.Parse(parse.GetValue(device)!).RequireAvailable());
             errors.ThrowIfAny();
-            var loaded = FamilyLoader.Load(familyPath!, cancellationToken: cancellationToken);
             var selectedTasks = parse.GetValue(tasks) is { Length: > 0 } names
                 ? TaskCatalog.Resolve(names, layout.Tasks)
                 : TaskCatalog.Discover(layout.Tasks);
-            var selected = SelectCheckpoints(loaded, parse.GetValue(checkpoints));
             var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            var options = new ComparisonOptions(parse.GetValue(limit), !parse.GetValue(noControls), threadCount, cache.Resolve(parse, layout), Math.Max(1, parse.GetValue(repeats)))
+            var options = new ComparisonOptions(parse.GetValue(limit) ?? (isSynthetic ? SyntheticLimit : null), !parse.GetValue(noControls), threadCount,
+                cache.Resolve(parse, layout), Math.Max(1, parse.GetValue(repeats)))
             {
                 Scorer = Scoring.LoglikelihoodScorerOptions.ForThisMachine with { Workers = parse.GetValue(workers) ?? Environment.ProcessorCount },
+                Device = executionDevice!,
+                AttentionShapes = shapes?.ToDictionary(s => s.Name, s => s.Attention),
             };
-            return Run(parse.InvocationConfiguration.Output, loaded, selected, selectedTasks, options,
-                TimeSpan.FromSeconds(parse.GetValue(peakSeconds)), cancellationToken);
+            var peak = TimeSpan.FromSeconds(parse.GetValue(peakSeconds));
+            var output = parse.InvocationConfiguration.Output;
+            if (shapes is not null) return RunSynthetic(output, shapes, selectedTasks, options, peak, cancellationToken);
+            var loaded = FamilyLoader.Load(familyPath!, cancellationToken: cancellationToken);
+            return Run(output, loaded, SelectCheckpoints(loaded, parse.GetValue(checkpoints)), selectedTasks, options, peak, cancellationToken);
         }), cancellationToken));
         return command;
     }
@@ -143,6 +166,7 @@ internal static class BenchCommand
         }
         var largest = results.MaxBy(r => checkpoints.First(c => c.Name == r.Checkpoint).Manifest.NonEmbeddingParameters)!;
         Line(output, F($"largest checkpoint {largest.Checkpoint}: engine {largest.Engine.GigaflopsPerSecond:F1} GFLOP/s = {largest.Engine.GigaflopsPerSecond / best.GigaflopsPerSecond:P1} of the matmul peak"));
+        CostLines(output, results, checkpoints, best);
         if (results.All(r => r.WarmCache is not null))
         {
             var warm = results.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.WarmCache!.Value);

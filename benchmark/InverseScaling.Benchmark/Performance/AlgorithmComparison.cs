@@ -47,6 +47,8 @@ public sealed record Agreement(long Requests, long Examples, double MaxRequestDi
 /// <param name="EngineAlgorithm">The engine's <see cref="LoglikelihoodScorer.Name"/>.</param>
 /// <param name="MinimumTokens">Each distinct context of a task once plus each continuation once: the least any exact algorithm runs without reusing work across tasks.</param>
 /// <param name="WarmCache">Answering every request from the results cache, when the comparison had one.</param>
+/// <param name="ScoredPositions">Σ over requests of the continuation's length: the positions whose log-probabilities are read.</param>
+/// <param name="Memory">Peak resident memory while each algorithm scored.</param>
 public sealed record CheckpointComparison(
     string Checkpoint,
     string EngineAlgorithm,
@@ -55,7 +57,13 @@ public sealed record CheckpointComparison(
     AlgorithmMeasurement Engine,
     long MinimumTokens,
     Agreement Agreement,
-    TimeSpan? WarmCache);
+    TimeSpan? WarmCache,
+    long ScoredPositions = 0,
+    MemoryPeaks? Memory = null);
+
+/// <summary>Peak resident bytes of the process while the naive algorithm and while the engine scored (both models open in both).</summary>
+/// <param name="Separate">Each peak was reset before its algorithm ran; false: both are the process's peak so far.</param>
+public sealed record MemoryPeaks(long Naive, long Engine, bool Separate);
 
 /// <summary>What <see cref="AlgorithmComparison"/> scores and how.</summary>
 /// <param name="Limit">First N examples of each task (and control set).</param>
@@ -66,6 +74,12 @@ public sealed record ComparisonOptions(int? Limit = null, bool IncludeControls =
 {
     /// <summary>The engine's settings; its model calls get the cores divided among its workers.</summary>
     public LoglikelihoodScorerOptions Scorer { get; init; } = LoglikelihoodScorerOptions.ForThisMachine;
+
+    /// <summary>Layers and attention width by checkpoint name, for FLOPs where the model does not tell them (a plain export).</summary>
+    public IReadOnlyDictionary<string, KeyValueShape>? AttentionShapes { get; init; }
+
+    /// <summary>Where both algorithms' models run.</summary>
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
 }
 
 /// <summary>
@@ -84,14 +98,14 @@ public static class AlgorithmComparison
         ArgumentNullException.ThrowIfNull(options);
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
-        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext);
+        var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext) { Device = options.Device };
 
         using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
         using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
         var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
         var engine = checkpointScorer.Open();
-        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape);
-        var cache = options.Cache?.For(ScoringIdentity.For(checkpoint, engine.Name, ExecutionDevice.Cpu));
+        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
+        var cache = options.Cache?.For(ScoringIdentity.For(checkpoint, engine.Name, options.Device));
         var fromCache = cache is null ? null : new CachedScorer(cache, Unreachable.Instance);
 
         var warmedUp = false;
@@ -100,7 +114,8 @@ public static class AlgorithmComparison
         var naiveCpu = TimeSpan.Zero;
         var engineCpu = TimeSpan.Zero;
         TimeSpan? warm = cache is null ? null : TimeSpan.Zero;
-        long minimum = 0;
+        long minimum = 0, scored = 0, naivePeak = 0, enginePeak = 0;
+        var separate = true;
         var agreement = Agreement.Empty;
         foreach (var task in tasks)
         {
@@ -122,16 +137,20 @@ public static class AlgorithmComparison
                     new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(sample, cancellationToken);
                     warmedUp = true;
                 }
+                separate &= ResidentMemory.ResetPeak();
                 var watch = Stopwatch.StartNew();
                 var cpu = ProcessorTime();
                 var naiveScores = naive.Score(tokenized, cancellationToken);
                 var naiveBest = watch.Elapsed;
                 naiveCpu += ProcessorTime() - cpu;
+                naivePeak = Math.Max(naivePeak, ResidentMemory.Peak());
+                separate &= ResidentMemory.ResetPeak();
                 watch.Restart();
                 cpu = ProcessorTime();
                 var engineScores = engine.Score(tokenized, cancellationToken);
                 var engineBest = watch.Elapsed;
                 engineCpu += ProcessorTime() - cpu;
+                enginePeak = Math.Max(enginePeak, ResidentMemory.Peak());
                 for (var repeat = 1; repeat < options.Repeats; repeat++)
                 {
                     // Repeats only time: the shortest run is the one least disturbed by other work on the machine.
@@ -153,13 +172,14 @@ public static class AlgorithmComparison
                     warm += watch.Elapsed;
                 }
                 minimum += MinimumTokens(tokenized);
+                scored += tokenized.Sum(r => (long)r.Continuation.Length);
                 agreement = agreement.Add(Compare(task.Format, set, naiveScores, engineScores, $"{checkpoint.Name} {unit}"));
             }
         }
         return new CheckpointComparison(checkpoint.Name, engine.Name, flops,
             new AlgorithmMeasurement(naiveWall, naive.Statistics, flops.Of(naive.Statistics), naiveCpu),
             new AlgorithmMeasurement(engineWall, engine.Statistics, flops.Of(engine.Statistics), engineCpu),
-            minimum, agreement, warm);
+            minimum, agreement, warm, scored, new MemoryPeaks(naivePeak, enginePeak, separate));
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -31,6 +31,14 @@ public static class TiktokenEncoding
     public static CheckpointTokenizer FromName(string name, string source, string? field = null)
     {
         var known = Find(name, source, field);
+        return Create(known, PackagedRanks(known, source, field), $"tiktoken:{known.Name}");
+    }
+
+    /// <summary>The ranks file (Microsoft.ML's packaged form) of a known encoding, as <see cref="FromName"/> reads it.</summary>
+    internal static byte[] PackagedRanks(string name, string source) => PackagedRanks(Find(name, source, null), source, null);
+
+    private static byte[] PackagedRanks(Known known, string source, string? field)
+    {
         byte[] ranks;
         try
         {
@@ -47,7 +55,7 @@ public static class TiktokenEncoding
             throw new BenchmarkInputException(source, $"the data of tiktoken encoding \"{known.Name}\" (package {known.DataPackage}) cannot be read: {TextExcerpt.Escape(e.Message, 120)}",
                 "restore the suite's packages, or give a *.tiktoken file", field: field, inner: e);
         }
-        return Create(known, ranks, $"tiktoken:{known.Name}");
+        return ranks;
     }
 
     /// <summary>
