@@ -125,6 +125,7 @@ internal static partial class BenchCommand
             Line(output, F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime, {rate.Describe()}: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
         }
         Line(output, F($"fp32 matmul peak of this process: {best.GigaflopsPerSecond:F1} GFLOP/s"));
+        if (options.Device != Scoring.ExecutionDevice.Cpu) Line(output, $"models run on {options.Device.Name}; the peak above is the CPU's, so the \"of peak\" columns do not measure the device");
         Line(output, "");
 
         var results = new List<CheckpointComparison>();

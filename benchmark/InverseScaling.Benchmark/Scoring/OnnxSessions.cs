@@ -28,6 +28,10 @@ internal static class OnnxSessions
         {
             return new InferenceSession(path, sessionOptions);
         }
+        catch (OnnxRuntimeException e) when (options.Device.FailedToStart(e))
+        {
+            throw options.Device.CannotStart(path, e);
+        }
         catch (OnnxRuntimeException e)
         {
             throw new BenchmarkInputException(path,
