@@ -125,6 +125,7 @@ internal static partial class BenchCommand
             Line(output, F($"  matmul [{rate.M}×{rate.K}]·[{rate.K}×{rate.N}] fp32 through ONNX Runtime, {rate.Describe()}: {rate.GigaflopsPerSecond:F1} GFLOP/s (best of {rate.Runs} runs)"));
         }
         Line(output, F($"fp32 matmul peak of this process: {best.GigaflopsPerSecond:F1} GFLOP/s"));
+        if (options.Device != Scoring.ExecutionDevice.Cpu) Line(output, $"models run on {options.Device.Name}; the peak above is the CPU's, so the \"of peak\" columns do not measure the device");
         Line(output, "");
 
         var results = new List<CheckpointComparison>();
@@ -162,7 +163,7 @@ internal static partial class BenchCommand
         Line(output, F($"tokens run by the engine: {engineTotal.Statistics.Tokens:N0} = {(double)engineTotal.Statistics.Tokens / minimum:F3}× the minimum {minimum:N0} (each distinct context once + each continuation once); naive {(double)naiveTotal.Statistics.Tokens / minimum:F3}×"));
         foreach (var result in results)
         {
-            Line(output, F($"  {result.Checkpoint}: engine {result.Engine.Statistics.Tokens:N0} tokens = {(double)result.Engine.Statistics.Tokens / result.MinimumTokens:F3}× minimum; {result.Engine.Statistics.Batches:N0} model calls, {result.Engine.Statistics.PaddedTokens:N0} padding slots; {Ratio(result.Naive.Wall, result.Engine.Wall):F2}× faster"));
+            Line(output, F($"  {result.Checkpoint}: engine {result.Engine.Statistics.Tokens:N0} tokens = {(double)result.Engine.Statistics.Tokens / result.MinimumTokens:F3}× minimum; {result.Engine.Statistics.Batches:N0} model calls, {result.Engine.Statistics.PaddedTokens:N0} padding slots; head at {result.Engine.Statistics.LogitPositions:N0} positions ({result.Engine.Statistics.FullHeadBatches:N0} calls with every position); {Ratio(result.Naive.Wall, result.Engine.Wall):F2}× faster"));
         }
         var largest = results.MaxBy(r => checkpoints.First(c => c.Name == r.Checkpoint).Manifest.NonEmbeddingParameters)!;
         Line(output, F($"largest checkpoint {largest.Checkpoint}: engine {largest.Engine.GigaflopsPerSecond:F1} GFLOP/s = {largest.Engine.GigaflopsPerSecond / best.GigaflopsPerSecond:P1} of the matmul peak"));

@@ -6,7 +6,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <summary>
 /// Where ONNX Runtime runs a model: <c>cpu</c> (the default), <c>cuda</c>, <c>tensorrt</c>, <c>rocm</c> or <c>dml</c>,
 /// optionally with a device index (<c>cuda:1</c>). A provider other than the CPU needs ONNX Runtime's build for it in place
-/// of the CPU package (for CUDA on Linux: Microsoft.ML.OnnxRuntime.Gpu.Linux, with CUDA 12 and cuDNN on the host).
+/// of the CPU package (for CUDA on Linux: build with <c>-p:InverseScalingGpu=true</c>, with CUDA 12 and cuDNN on the host).
 /// </summary>
 public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
 {
@@ -47,9 +47,9 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
         throw new BenchmarkInputException(Name, $"this ONNX Runtime build has no {Provider} (it offers {string.Join(", ", available)})",
             Name switch
             {
-                "cuda" or "tensorrt" => "use ONNX Runtime's GPU build: replace the package Microsoft.ML.OnnxRuntime with Microsoft.ML.OnnxRuntime.Gpu.Linux " +
-                                        "(Microsoft.ML.OnnxRuntime.Gpu on Windows) in Directory.Packages.props and the library's project, with CUDA 12 and cuDNN 9 " +
-                                        "on the host (see docs/scale-out.md); or run with --device cpu",
+                "cuda" or "tensorrt" => "build the suite against ONNX Runtime's GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux): " +
+                                        "dotnet build -c Release -p:InverseScalingGpu=true, with CUDA 12 and cuDNN 9 on the host " +
+                                        "(see docs/performance.md); or run with --device cpu",
                 _ => $"use an ONNX Runtime build that includes {Provider} in place of Microsoft.ML.OnnxRuntime, or run with --device cpu",
             },
             field: Option);
@@ -73,9 +73,22 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            throw new BenchmarkInputException(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({Onnx.OnnxModelFile.FirstLine(e.Message)})",
-                "check the driver and libraries the provider needs (for CUDA: CUDA 12 and cuDNN 9 on the library path; nvidia-smi lists the device), or run with --device cpu",
-                field: Option, inner: e);
+            throw CannotStart(modelPath, e);
         }
     }
+
+    /// <summary>
+    /// The provider was appended but failed when a session started on it (no driver, no device with this index): true where
+    /// the runtime's message names the provider's libraries or device.
+    /// </summary>
+    internal bool FailedToStart(OnnxRuntimeException e) =>
+        Provider != Cpu.Provider && (e.Message.Contains(Provider, StringComparison.Ordinal)
+            || e.Message.Contains(Name, StringComparison.OrdinalIgnoreCase) || e.Message.Contains("cudnn", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("cannot open shared object", StringComparison.Ordinal));
+
+    /// <summary>One line naming what the runtime could not find (the first line of its message) and what the provider needs.</summary>
+    internal BenchmarkInputException CannotStart(string modelPath, Exception e) =>
+        new(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({Onnx.OnnxModelFile.FirstLine(e.Message)})",
+            "check the driver and libraries the provider needs (for CUDA: CUDA 12 and cuDNN 9 on the library path; nvidia-smi lists the device), or run with --device cpu",
+            field: Option, inner: e);
 }

@@ -59,6 +59,10 @@ internal static class OnnxSessions
         {
             return load();
         }
+        catch (OnnxRuntimeException e) when (options.Device.FailedToStart(e))
+        {
+            throw options.Device.CannotStart(path, e);
+        }
         catch (OnnxRuntimeException e)
         {
             throw new BenchmarkInputException(path,

@@ -45,9 +45,8 @@ public sealed class ExecutionDeviceTests
 
         Assert.Equal(
             "cuda (--device): this ONNX Runtime build has no CUDAExecutionProvider (it offers CPUExecutionProvider). " +
-            "Fix: use ONNX Runtime's GPU build: replace the package Microsoft.ML.OnnxRuntime with Microsoft.ML.OnnxRuntime.Gpu.Linux " +
-            "(Microsoft.ML.OnnxRuntime.Gpu on Windows) in Directory.Packages.props and the library's project, with CUDA 12 and cuDNN 9 on the host " +
-            "(see docs/scale-out.md); or run with --device cpu",
+            "Fix: build the suite against ONNX Runtime's GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux): dotnet build -c Release -p:InverseScalingGpu=true, " +
+            "with CUDA 12 and cuDNN 9 on the host (see docs/performance.md); or run with --device cpu",
             error.Message);
     }
 }
