@@ -12,7 +12,7 @@ internal static class OnnxSessions
     public static InferenceSession Open(string path, OnnxModelOptions options, string field)
     {
         using var sessionOptions = Settings(path, options);
-        return Load(path, field, () => new InferenceSession(path, sessionOptions));
+        return Load(path, options, field, () => new InferenceSession(path, sessionOptions));
     }
 
     /// <summary>
@@ -24,7 +24,7 @@ internal static class OnnxSessions
     {
         using var sessionOptions = Settings(path, options);
         sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return Load(path, field, () => new InferenceSession(model, sessionOptions));
+        return Load(path, options, field, () => new InferenceSession(model, sessionOptions));
     }
 
     private static SessionOptions Settings(string path, OnnxModelOptions options)
@@ -53,7 +53,7 @@ internal static class OnnxSessions
         }
     }
 
-    private static InferenceSession Load(string path, string field, Func<InferenceSession> load)
+    private static InferenceSession Load(string path, OnnxModelOptions options, string field, Func<InferenceSession> load)
     {
         try
         {
