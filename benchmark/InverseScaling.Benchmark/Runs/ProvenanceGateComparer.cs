@@ -47,7 +47,8 @@ public sealed class ProvenanceGateComparer(IGateComparer rule, bool compareLimit
         if (changes.Count == 0) return verdict;
 
         var message = $"{family}/{task}: provenance changed since the baseline: {string.Join("; ", changes)}. " +
-            "The baseline measured something else, so the gate fails until the change is accepted; the comparison follows.\n" + verdict.Message;
+            "The baseline measured something else, so the gate fails until the change is accepted; the comparison follows.\n" +
+            verdict.Message.Replace("The run passes; accept the result", "Accept the result", StringComparison.Ordinal);
         if (!verdict.WritesReceived)
             message += $"\nIf the change is intended, accept this result as the new baseline (the run writes it to {received}):\n  {accept}";
         return verdict with

@@ -25,10 +25,14 @@ public sealed class GateRegressionTests(GateFixture gate)
         var (smallest, largest) = (bySize[0], bySize[^1]);
         var worse = family with
         {
+            // Both exports are swapped: the with-past export is what the engine runs, and it reads the weights of the plain file beside it.
             Checkpoints = family.Checkpoints.Select(c => c.Name != largest.Name ? c : c with
             {
                 OnnxPath = smallest.OnnxPath,
-                Manifest = c.Manifest with { Files = c.Manifest.Files with { Onnx = smallest.Manifest.Files.Onnx } },
+                OnnxWithPastPath = smallest.OnnxWithPastPath,
+                OnnxData = smallest.OnnxData,
+                OnnxWithPastData = smallest.OnnxWithPastData,
+                Manifest = c.Manifest with { Files = c.Manifest.Files with { Onnx = smallest.Manifest.Files.Onnx, OnnxWithPast = smallest.Manifest.Files.OnnxWithPast } },
             }).ToList(),
         };
 
