@@ -23,6 +23,7 @@ internal static class InverseScalingCli
         ReportCommand.Create,
         MergeCommand.Create,
         TokenizeCommand.Create,
+        FamilyCommand.Create,
     ];
 
     public static RootCommand Create()

@@ -46,6 +46,11 @@ public static class FamilyInitializer
     private static CheckpointManifest Checkpoint(string folder, string root, int? maxContext, FileHashes hashes, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder)) throw new BenchmarkInputException(folder, "the export folder does not exist", "give the folder the exporter wrote");
+        if (!SafeName.IsValid(Path.GetFileName(folder)))
+        {
+            throw new BenchmarkInputException(folder, $"the checkpoint would be named {TextExcerpt.Quote(Path.GetFileName(folder))} after its folder, which is not a valid name",
+                $"rename the folder with {SafeName.Rule}");
+        }
         if (!folder.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new BenchmarkInputException(folder, "the export folder is not inside the folder of family.json, and the manifest's paths stay inside it",

@@ -181,7 +181,7 @@ public static class FamilyLoader
     private static void CheckModel(string manifestPath, CheckpointManifest entry, string at, string onnx, IReadOnlyList<string> onnxData,
         string? withPast, IReadOnlyList<string> withPastData, CancellationToken cancellationToken)
     {
-        if (ModelInspector.TryInspect(onnx, cancellationToken) is not { } facts) return;
+        if (ModelInspector.TryLimits(onnx, cancellationToken) is not { } facts) return;
         if (facts.PositionLimit is { } limit && entry.MaxContext > limit)
         {
             throw new BenchmarkInputException(manifestPath, $"checkpoint \"{entry.Name}\" has maxContext {entry.MaxContext}, and its model takes at most {limit} positions",
@@ -190,7 +190,7 @@ public static class FamilyLoader
         var listed = new HashSet<string>(onnxData.Concat(withPastData).Append(onnx), StringComparer.Ordinal);
         if (withPast is not null) listed.Add(withPast);
         foreach (var (model, field, external) in new[] { (onnx, "onnx", facts.ExternalData) }
-                     .Concat(withPast is null ? [] : [(withPast, "onnxWithPast", ModelInspector.TryInspect(withPast, cancellationToken)?.ExternalData ?? [])]))
+                     .Concat(withPast is null ? [] : [(withPast, "onnxWithPast", ModelInspector.TryLimits(withPast, cancellationToken)?.ExternalData ?? [])]))
         {
             foreach (var file in external.Where(f => !listed.Contains(f)))
             {

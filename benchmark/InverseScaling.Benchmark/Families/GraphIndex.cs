@@ -1,7 +1,9 @@
+using InverseScaling.Benchmark.Onnx;
+
 namespace InverseScaling.Benchmark.Families;
 
 /// <summary>
-/// Look-ups over an <see cref="OnnxGraphScan"/> (subgraphs included): initializers by name, the nodes that produce and
+/// Look-ups over an <see cref="OnnxGraphStructure"/> (subgraphs included): initializers by name, the nodes that produce and
 /// consume a value, and the roles the exporters give weights (quantization metadata, embeddings, the output head).
 /// </summary>
 internal sealed class GraphIndex
@@ -41,7 +43,7 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, List<OnnxNode>> producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(OnnxNode Node, int Slot)>> consumers = new(StringComparer.Ordinal);
 
-    public GraphIndex(OnnxGraphScan scan)
+    public GraphIndex(OnnxGraphStructure scan)
     {
         foreach (var init in scan.Initializers) initializers.TryAdd(init.Name, init);
         foreach (var node in scan.Nodes)
@@ -152,12 +154,12 @@ internal sealed class GraphIndex
             if (node.OpType == "GatherBlockQuantized" && slot == 0)
             {
                 var bits = node.Attributes.GetValueOrDefault("bits", 4);
-                return init.DataType is 2 or 3 && bits is > 0 and < 8 ? init.Elements * (8 / bits) : init.Elements;
+                return Kind(init) is 2 or 3 && bits is > 0 and < 8 ? init.ElementCount * (8 / bits) : init.ElementCount;
             }
         }
-        if (init.Dims.Length == 0 || init.Elements <= 1) return 0;
-        if (init.DataType is 1 or 10 or 11 or 16) return init.Elements;
-        var integerWeight = init.DataType is 2 or 3 or 4 or 5 or 21 or 22
+        if (init.Dims.Count == 0 || init.ElementCount <= 1) return 0;
+        if (Kind(init) is 1 or 10 or 11 or 16) return init.ElementCount;
+        var integerWeight = Kind(init) is 2 or 3 or 4 or 5 or 21 or 22
             && uses.Any(u => u.Node.OpType switch
             {
                 "MatMulInteger" or "MatMulIntegerToFloat" => u.Slot is 0 or 1,
@@ -166,8 +168,11 @@ internal sealed class GraphIndex
                 "QLinearMatMul" => u.Slot == 3,
                 _ => false,
             });
-        return integerWeight ? init.Elements : 0;
+        return integerWeight ? init.ElementCount : 0;
     }
+
+    /// <summary>The ONNX element type number (1 float, 10 float16, 11 double, 16 bfloat16, 2/3 uint8/int8, …).</summary>
+    private static int Kind(OnnxInitializer init) => (int)init.ElementType;
 
     private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
     {

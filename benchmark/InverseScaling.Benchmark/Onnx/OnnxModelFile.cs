@@ -12,7 +12,7 @@ namespace InverseScaling.Benchmark.Onnx;
 /// one message; larger models keep their weights as external data) and fails with one <see cref="BenchmarkInputException"/>
 /// naming the file; sizes, shapes and external-data paths are checked before anyone uses them.
 /// </summary>
-internal static class OnnxModelFile
+internal static partial class OnnxModelFile
 {
     /// <summary>The largest ONNX file read: one protobuf message cannot be larger.</summary>
     public const long MaxBytes = int.MaxValue;
@@ -29,7 +29,7 @@ internal static class OnnxModelFile
         {
             model = Parse(path, () => ModelHeaderProto.Parser.WithDiscardUnknownFields(true).ParseFrom(stream));
         }
-        if (model.Graph is null) throw Invalid(path, "the file holds no ONNX graph");
+        if (model.Graph is null) throw NoGraph(path);
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in model.MetadataProps)
@@ -52,7 +52,7 @@ internal static class OnnxModelFile
     {
         using var stream = Open(path, field);
         var model = Parse(path, () => ModelProto.Parser.ParseFrom(stream));
-        return model.Graph is null ? throw Invalid(path, "the file holds no ONNX graph") : model;
+        return model.Graph is null ? throw NoGraph(path) : model;
     }
 
     /// <summary>Writes <paramref name="model"/> atomically.</summary>
@@ -86,7 +86,7 @@ internal static class OnnxModelFile
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new BenchmarkInputException(path, $"the file is not an ONNX model (its protobuf cannot be read: {FirstLine(e.Message)})", Fix, inner: e);
+            throw new BenchmarkInputException(path, $"the file is not an ONNX model (its protobuf cannot be read: {FirstLine(e.Message)})", Fix, inner: e) { Data = { [NotOnnxKey] = true } };
         }
     }
 
@@ -152,6 +152,11 @@ internal static class OnnxModelFile
             : throw Invalid(path, $"initializer {TextExcerpt.Quote(tensor)} has external {entry.Key} {TextExcerpt.Quote(entry.Value)}, not a whole number of bytes", tensor);
 
     private static BenchmarkInputException Invalid(string path, string problem, string? field = null) => new(path, problem, Fix, field: field);
+
+    private static BenchmarkInputException NoGraph(string path) => new(path, "the file holds no ONNX graph", Fix) { Data = { [NotOnnxKey] = true } };
+
+    /// <summary>Marks (in <see cref="Exception.Data"/>) an error that says the file is not an ONNX model at all.</summary>
+    public const string NotOnnxKey = "isb.not-onnx";
 
     internal static string FirstLine(string message)
     {

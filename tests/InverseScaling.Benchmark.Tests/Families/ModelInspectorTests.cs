@@ -88,7 +88,8 @@ public sealed class ModelInspectorTests
 
         var error = Assert.Throws<BenchmarkInputException>(() => Inspect(model));
 
-        Assert.Equal($"{model}: external data \"../mo.onnx_data\" lies outside the model's folder. Fix: keep the external data files beside the .onnx file, as the exporters write them", error.Message);
+        Assert.Equal((model, "wte.weight"), (error.File, error.Field));
+        Assert.Equal("initializer \"wte.weight\" keeps its data at \"../mo.onnx_data\", which is not a file inside the model's folder", error.Problem);
     }
 
     [Fact]
