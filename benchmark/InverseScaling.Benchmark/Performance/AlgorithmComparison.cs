@@ -47,7 +47,7 @@ public sealed record Agreement(long Requests, long Examples, double MaxRequestDi
 /// <param name="EngineAlgorithm">The engine's <see cref="LoglikelihoodScorer.Name"/>.</param>
 /// <param name="MinimumTokens">Each distinct context of a task once plus each continuation once: the least any exact algorithm runs without reusing work across tasks.</param>
 /// <param name="WarmCache">Answering every request from the results cache, when the comparison had one.</param>
-/// <param name="ScoredPositions">Σ over requests of the continuation's length: the positions whose log-probabilities are read.</param>
+/// <param name="ScoredPositions">Distinct positions whose log-probabilities the requests read (<see cref="AlgorithmComparison.ScoredPositions"/>).</param>
 /// <param name="Memory">Peak resident memory while each algorithm scored.</param>
 public sealed record CheckpointComparison(
     string Checkpoint,
@@ -172,7 +172,7 @@ public static class AlgorithmComparison
                     warm += watch.Elapsed;
                 }
                 minimum += MinimumTokens(tokenized);
-                scored += tokenized.Sum(r => (long)r.Continuation.Length);
+                scored += ScoredPositions(tokenized);
                 agreement = agreement.Add(Compare(task.Format, set, naiveScores, engineScores, $"{checkpoint.Name} {unit}"));
             }
         }
@@ -202,6 +202,26 @@ public static class AlgorithmComparison
             tokens += request.Continuation.Length;
         }
         return tokens;
+    }
+
+    /// <summary>
+    /// Distinct positions whose next-token log-probabilities the requests read: one per distinct token sequence
+    /// context + continuation[..i], so continuations of one context share the position at the context's end. The least head work.
+    /// </summary>
+    public static long ScoredPositions(IReadOnlyList<TokenizedRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            var prefix = new System.Text.StringBuilder(string.Join(',', request.Context));
+            foreach (var token in request.Continuation)
+            {
+                prefixes.Add(prefix.ToString());
+                prefix.Append(',').Append(token);
+            }
+        }
+        return prefixes.Count;
     }
 
     /// <summary>Per-request and per-example differences between two algorithms' scores of the same request set.</summary>

@@ -171,9 +171,14 @@ internal sealed record PastSignature(KeyValueShape Shape, TensorElementType Elem
         var layers = new SortedDictionary<int, int>();
         long heads = -1, headSize = -1;
         TensorElementType? type = null;
+        long? configured = null;
         foreach (var (name, metadata) in inputs)
         {
             var dims = metadata.Dimensions;
+            if (dims.Length == 4 && dims[3] <= 0 && (configured ??= GenaiHeadSize(path)) is > 0 and <= int.MaxValue)
+            {
+                dims = [dims[0], dims[1], dims[2], (int)configured.Value];
+            }
             var typeKnown = metadata.ElementDataType is TensorElementType.Float or TensorElementType.Float16;
             if (!typeKnown || dims.Length != 4 || dims[1] <= 0 || dims[3] <= 0 || (type is { } t && t != metadata.ElementDataType)
                 || (heads >= 0 && (dims[1] != heads || dims[3] != headSize)))
@@ -215,5 +220,20 @@ internal sealed record PastSignature(KeyValueShape Shape, TensorElementType Elem
                 "export present.N.key/value outputs (past and new keys/values) for every layer", field: missing);
         }
         return new PastSignature(new KeyValueShape(layers.Count, (int)heads, (int)headSize), type!.Value, names, returned == 0 ? null : presents);
+    }
+
+    /// <summary>
+    /// The head size onnxruntime-genai's model builder writes beside a model whose past inputs leave it symbolic
+    /// (<c>kv_cache_dim</c>): <c>model.decoder.head_size</c> of <c>genai_config.json</c>; 0 when there is none.
+    /// </summary>
+    private static long GenaiHeadSize(string path)
+    {
+        var config = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, "genai_config.json");
+        if (!File.Exists(config)) return 0;
+        using var document = IO.JsonInput.ReadDocument(config, IO.InputLimits.ManifestBytes, "genai_config.json", "write genai_config.json as the model builder did");
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+            && document.RootElement.TryGetProperty("model", out var model) && model.ValueKind == System.Text.Json.JsonValueKind.Object
+            && model.TryGetProperty("decoder", out var decoder) && decoder.ValueKind == System.Text.Json.JsonValueKind.Object
+            && decoder.TryGetProperty("head_size", out var size) && size.TryGetInt64(out var value) && value > 0 ? value : 0;
     }
 }

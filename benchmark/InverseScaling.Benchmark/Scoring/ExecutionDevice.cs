@@ -6,7 +6,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <summary>
 /// Where ONNX Runtime runs a model: <c>cpu</c> (the default), <c>cuda</c>, <c>tensorrt</c>, <c>rocm</c> or <c>dml</c>,
 /// optionally with a device index (<c>cuda:1</c>). A provider other than the CPU needs ONNX Runtime's build for it in place
-/// of the CPU package (for CUDA on Linux: build with <c>-p:InverseScalingGpu=true</c>, with CUDA 12 and cuDNN on the host).
+/// of the CPU package (for CUDA on Linux: build with <c>-p:InverseScalingGpu=true</c>, with CUDA 13 and cuDNN 9 on the host).
 /// </summary>
 public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
 {
@@ -38,17 +38,21 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
         return new ExecutionDevice(parts[0].ToLowerInvariant(), provider, id);
     }
 
-    /// <summary>Throws unless this ONNX Runtime build offers the provider.</summary>
-    /// <exception cref="BenchmarkInputException">The provider is not in <see cref="OrtEnv.GetAvailableProviders"/>.</exception>
+    /// <summary>Throws unless this ONNX Runtime build offers the provider and its library loads (so a run fails before any work).</summary>
+    /// <exception cref="BenchmarkInputException">The provider is not in <see cref="OrtEnv.GetAvailableProviders"/>, or a library it needs is missing.</exception>
     public ExecutionDevice RequireAvailable()
     {
         var available = OrtEnv.Instance().GetAvailableProviders();
-        if (available.Contains(Provider, StringComparer.Ordinal)) return this;
+        if (available.Contains(Provider, StringComparer.Ordinal))
+        {
+            if (Provider == Cpu.Provider || ProviderLibrary.Problem(Name) is not { } problem) return this;
+            throw new BenchmarkInputException(Name, $"ONNX Runtime cannot start {Provider}: {problem}", StartFix, field: Option);
+        }
         throw new BenchmarkInputException(Name, $"this ONNX Runtime build has no {Provider} (it offers {string.Join(", ", available)})",
             Name switch
             {
                 "cuda" or "tensorrt" => "build the suite against ONNX Runtime's GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux): " +
-                                        "dotnet build -c Release -p:InverseScalingGpu=true, with CUDA 12 and cuDNN 9 on the host " +
+                                        "dotnet build -c Release -p:InverseScalingGpu=true, with CUDA 13 and cuDNN 9 on the host " +
                                         "(see docs/performance.md); or run with --device cpu",
                 _ => $"use an ONNX Runtime build that includes {Provider} in place of Microsoft.ML.OnnxRuntime, or run with --device cpu",
             },
@@ -61,8 +65,12 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
     {
         if (Provider == Cpu.Provider) return;
         RequireAvailable();
+        var environment = OrtEnv.Instance();
+        var logLevel = environment.EnvLogLevel;
         try
         {
+            // ONNX Runtime logs a failed provider load to stderr itself; the error below says it once, in the suite's shape.
+            environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             switch (Name)
             {
                 case "cuda": options.AppendExecutionProvider_CUDA(DeviceId); break;
@@ -74,6 +82,10 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             throw CannotStart(modelPath, e);
+        }
+        finally
+        {
+            environment.EnvLogLevel = logLevel;
         }
     }
 
@@ -88,7 +100,10 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
 
     /// <summary>One line naming what the runtime could not find (the first line of its message) and what the provider needs.</summary>
     internal BenchmarkInputException CannotStart(string modelPath, Exception e) =>
-        new(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId} ({Onnx.OnnxModelFile.FirstLine(e.Message)})",
-            "check the driver and libraries the provider needs (for CUDA: CUDA 12 and cuDNN 9 on the library path; nvidia-smi lists the device), or run with --device cpu",
-            field: Option, inner: e);
+        new(modelPath, $"ONNX Runtime cannot start {Provider} on device {DeviceId}: {ProviderLibrary.Problem(Name) ?? Onnx.OnnxModelFile.FirstLine(e.Message)}",
+            StartFix, field: Option, inner: e);
+
+    private string StartFix => Name is "cuda" or "tensorrt"
+        ? $"install what ONNX Runtime {OrtEnv.Instance().GetVersionString()}'s CUDA build needs (CUDA 13: cudart, cuBLAS, cuRAND; cuDNN 9; an NVIDIA driver that nvidia-smi shows) on the library path (LD_LIBRARY_PATH), or run with --device cpu"
+        : $"install the libraries {Provider} needs on the library path, or run with --device cpu";
 }

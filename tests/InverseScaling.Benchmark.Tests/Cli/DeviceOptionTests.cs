@@ -8,7 +8,7 @@ public sealed class DeviceOptionTests
     private const string CpuBuildError =
         "error: {0} (--device): this ONNX Runtime build has no CUDAExecutionProvider (it offers CPUExecutionProvider). " +
         "Fix: build the suite against ONNX Runtime's GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux): dotnet build -c Release -p:InverseScalingGpu=true, " +
-        "with CUDA 12 and cuDNN 9 on the host (see docs/performance.md); or run with --device cpu";
+        "with CUDA 13 and cuDNN 9 on the host (see docs/performance.md); or run with --device cpu";
 
     [Theory]
     [InlineData("run", "cuda")]

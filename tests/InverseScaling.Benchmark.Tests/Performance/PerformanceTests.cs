@@ -67,6 +67,16 @@ public sealed class PerformanceTests
     }
 
     [Fact]
+    public void Scored_positions_count_each_distinct_prefix_read_once()
+    {
+        TokenizedRequest[] requests = [new([1, 2, 3], [4]), new([1, 2, 3], [5, 6]), new([9], [4]), new([1, 2], [3]), new([1, 2], [3, 5])];
+
+        // Read after 1,2,3 (requests 0 and 1, and 4's second token: the same sequence), after 1,2,3,5 (1's second), after 9 (2),
+        // after 1,2 (3 and 4): 4 positions, against 8 continuation tokens.
+        Assert.Equal(4, AlgorithmComparison.ScoredPositions(requests));
+    }
+
+    [Fact]
     public void Agreement_reports_the_largest_difference_and_every_flipped_flag_or_prediction()
     {
         var set = RequestBuilder.Build([

@@ -161,6 +161,18 @@ public sealed partial class BadInputCatalogTests
             w.CheckpointAt(0).Remove("maxContext");
             return new Expected(w.Manifest, null, "checkpoints[0].maxContext", "\"checkpoints[0].maxContext\" is missing");
         }),
+        Manifest("manifest-unknown-field", w =>
+        {
+            w.CheckpointAt(0)["maxContxt"] = 64;
+            return new Expected(w.Manifest, null, "checkpoints[0].maxContxt", "\"checkpoints[0].maxContxt\" is not a field of family.json");
+        }),
+        Manifest("manifest-max-context-above-the-position-table", w =>
+        {
+            // A model with a position table of 1,024 rows (the export fixtures' GPT-2); the manifest is checked before the model runs.
+            File.Copy(TestPaths.TestData("Exports", "gpt2-plain", "model.onnx"), w.OnnxA, overwrite: true);
+            w.CheckpointAt(0)["maxContext"] = 2048;
+            return new Expected(w.Manifest, null, "checkpoints[0].maxContext", "checkpoint \"tiny-1k\" has maxContext 2048, and its model takes at most 1024 positions");
+        }),
         Manifest("manifest-zero-training-flops", w =>
         {
             w.CheckpointAt(0)["trainingFlops"] = 0;
