@@ -175,19 +175,9 @@ internal static class GateMessage
     {
         var metric = current.PrimaryMetric;
         var text = new StringBuilder();
-        text.Append($"{current.Family}/{current.Task}: ");
-        text.Append(outcome switch
-        {
-            GateOutcome.Regressed => $"{metric} regressed against the baseline: {string.Join("; ", Reasons(slope, checkpoints, Movement.Worse))}.",
-            GateOutcome.Improved => $"{metric} improved on the baseline: {string.Join("; ", Reasons(slope, checkpoints, Movement.Better))}. The run passes; accept the result to keep the gain.",
-            _ => $"{metric} matches the baseline within tolerance.",
-        });
-        text.Append('\n');
-
-        var direction = MetricCatalog.Get(metric).HigherIsBetter ? "higher" : "lower";
-        text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
-        text.Append($"  baseline  {Signed(slope.Baseline.Slope)} [{Signed(slope.Baseline.SlopeLow)}, {Signed(slope.Baseline.SlopeHigh)}] {slope.Baseline.Trend.ToName()}\n");
-        text.Append($"  new       {Signed(slope.Current.Slope)} [{Signed(slope.Current.SlopeLow)}, {Signed(slope.Current.SlopeHigh)}] {slope.Current.Trend.ToName()}\n");
+        AppendHeadline(text, current, outcome, "",
+            Reasons(slope, checkpoints, Movement.Worse), Reasons(slope, checkpoints, Movement.Better), "within tolerance");
+        AppendFits(text, current, slope.Baseline, slope.Current, Signed);
         var rule = tolerances.WidenSlopeToInterval
             ? $", the larger of {Setting(tolerances.MinimumSlope)} and the baseline interval's half-width {Plain(slope.Baseline.HalfWidth)}"
             : "";
@@ -251,6 +241,31 @@ internal static class GateMessage
             line += "  " + row[^1];
             text.Append(line.TrimEnd()).Append('\n');
         }
+    }
+
+    /// <summary>The first line of a verdict: outcome and reasons; <paramref name="how"/> qualifies how the run was compared.</summary>
+    internal static void AppendHeadline(StringBuilder text, Baseline current, GateOutcome outcome, string how,
+        IEnumerable<string> worse, IEnumerable<string> better, string same)
+    {
+        var metric = current.PrimaryMetric;
+        text.Append($"{current.Family}/{current.Task}: ");
+        text.Append(outcome switch
+        {
+            GateOutcome.Regressed => $"{metric} regressed against the baseline{how}: {string.Join("; ", worse)}.",
+            GateOutcome.Improved => $"{metric} improved on the baseline{how}: {string.Join("; ", better)}. The run passes; accept the result to keep the gain.",
+            _ => $"{metric} matches the baseline {same}.",
+        });
+        text.Append('\n');
+    }
+
+    /// <summary>The slope heading and the baseline's and the run's fitted slopes with their intervals and trends.</summary>
+    internal static void AppendFits(StringBuilder text, Baseline current, BaselineFit before, BaselineFit after, Func<double, string> signed)
+    {
+        var metric = current.PrimaryMetric;
+        var direction = MetricCatalog.Get(metric).HigherIsBetter ? "higher" : "lower";
+        text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
+        text.Append($"  baseline  {signed(before.Slope)} [{signed(before.SlopeLow)}, {signed(before.SlopeHigh)}] {before.Trend.ToName()}\n");
+        text.Append($"  new       {signed(after.Slope)} [{signed(after.SlopeLow)}, {signed(after.SlopeHigh)}] {after.Trend.ToName()}\n");
     }
 
     internal static List<string> Changes(Baseline baseline, Baseline current)

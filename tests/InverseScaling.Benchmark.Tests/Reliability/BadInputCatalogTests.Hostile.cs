@@ -262,22 +262,9 @@ public sealed partial class BadInputCatalogTests
             File.AppendAllText(w.Merges, lines[first] + "\n");
             return new Expected(w.Merges, lines.Length + 1, null, $"merge \"{lines[first]}\" is listed twice (first on line {first + 1})");
         }),
-        Tokenizer("tokenizer-json-id-beyond-int", w =>
-        {
-            var json = JsonNode.Parse(File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json")))!.AsObject();
-            json["model"]!["vocab"]!["\u0120cat"] = 2147483648L;
-            File.WriteAllText(Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json"), json.ToJsonString());
-            for (var i = 0; i < 2; i++)
-            {
-                var files = w.CheckpointAt(i)["files"]!.AsObject();
-                files.Remove("vocab");
-                files.Remove("merges");
-                files["tokenizerJson"] = new JsonObject { ["path"] = "tokenizer/tokenizer.json" };
-            }
-            w.SaveFamily();
-            return new Expected(Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json"), null, "model.vocab",
-                "the id of token \"Ġcat\" is 2147483648, not a whole number from 0 to 2,147,483,647");
-        }),
+        Tokenizer("tokenizer-json-id-beyond-int", w => new Expected(
+            UseTokenizerJson(w, json => json["model"]!["vocab"]!["\u0120cat"] = 2147483648L), null, "model.vocab",
+            "the id of token \"Ġcat\" is 2147483648, not a whole number from 0 to 2,147,483,647")),
 
         // Command-line values, checked before any model loads (the model here is broken, and its error must not appear).
         Option("option-limit-zero", ["--limit", "0"], "0", "--limit", "not a whole number 1 or more"),

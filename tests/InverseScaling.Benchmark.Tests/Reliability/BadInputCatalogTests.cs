@@ -386,11 +386,15 @@ public sealed partial class BadInputCatalogTests
     private static BadInput Baseline(string name, Func<BadInputWorkspace, Expected> arrange) => new(name, "baseline", w => (w.GoodTask, arrange(w)));
 
     /// <summary>Switches the family to TestData's tokenizer.json with an NFC normalizer.</summary>
-    private static void UseNfcTokenizer(BadInputWorkspace w)
+    private static void UseNfcTokenizer(BadInputWorkspace w) => UseTokenizerJson(w, json => json["normalizer"] = new JsonObject { ["type"] = "NFC" });
+
+    /// <summary>Switches both checkpoints to TestData's tokenizer.json, edited by <paramref name="edit"/>.</summary>
+    private static string UseTokenizerJson(BadInputWorkspace w, Action<JsonObject> edit)
     {
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.TestData("Tokenization", "tokenizer.json")))!.AsObject();
-        json["normalizer"] = new JsonObject { ["type"] = "NFC" };
-        File.WriteAllText(Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json"), json.ToJsonString());
+        edit(json);
+        var path = Path.Combine(w.FamilyDirectory, "tokenizer", "tokenizer.json");
+        File.WriteAllText(path, json.ToJsonString());
         for (var i = 0; i < 2; i++)
         {
             var files = w.CheckpointAt(i)["files"]!.AsObject();
@@ -399,6 +403,7 @@ public sealed partial class BadInputCatalogTests
             files["tokenizerJson"] = new JsonObject { ["path"] = "tokenizer/tokenizer.json" };
         }
         w.SaveFamily();
+        return path;
     }
 
     private static string WriteCard(BadInputWorkspace w, string name, string card)

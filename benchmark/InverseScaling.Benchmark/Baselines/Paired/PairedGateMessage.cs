@@ -29,24 +29,14 @@ public static class PairedGateMessage
         var metric = current.PrimaryMetric;
         var confidence = Percent(paired.Confidence);
         var text = new StringBuilder();
-        text.Append($"{current.Family}/{current.Task}: ");
-        text.Append(outcome switch
-        {
-            GateOutcome.Regressed => $"{metric} regressed against the baseline, example by example: {string.Join("; ", Reasons(paired, Movement.Worse))}.",
-            GateOutcome.Improved => $"{metric} improved on the baseline, example by example: {string.Join("; ", Reasons(paired, Movement.Better))}. The run passes; accept the result to keep the gain.",
-            _ => $"{metric} matches the baseline example by example.",
-        });
-        text.Append('\n');
+        GateMessage.AppendHeadline(text, current, outcome, ", example by example",
+            Reasons(paired, Movement.Worse), Reasons(paired, Movement.Better), "example by example");
         text.Append($"Paired: {paired.Examples} example{(paired.Examples == 1 ? "" : "s")} scored on both sides; {confidence} intervals " +
             $"(a {Percent(paired.Tolerances.FalseAlarmRate)} false-alarm rate per task split over {paired.Comparisons} comparisons).\n");
 
-        var direction = MetricCatalog.Get(metric).HigherIsBetter ? "higher" : "lower";
         if (paired.Slope is { } slope)
         {
-            var (before, after) = (baseline.PrimaryFit, current.PrimaryFit);
-            text.Append($"Slope of {metric} per decade of {current.SizeMeasure} ({direction} is better):\n");
-            text.Append($"  baseline  {Signed(before.Slope)} [{Signed(before.SlopeLow)}, {Signed(before.SlopeHigh)}] {before.Trend.ToName()}\n");
-            text.Append($"  new       {Signed(after.Slope)} [{Signed(after.SlopeLow)}, {Signed(after.SlopeHigh)}] {after.Trend.ToName()}\n");
+            GateMessage.AppendFits(text, current, baseline.PrimaryFit, current.PrimaryFit, Signed);
             text.Append($"  change    {Signed(slope.Change.Mean)} {Interval(slope.Change)} {Word(slope.Movement)} " +
                 $"(paired bootstrap over the examples; tolerance {Setting(slope.Tolerance)})\n");
         }
