@@ -99,7 +99,7 @@ public sealed record GateVerdict(
 /// <see cref="GateTolerances.CheckpointTolerance"/>, or when a checkpoint is in only one of the two; a change for the
 /// better beyond tolerance is <see cref="GateOutcome.Improved"/>.
 /// </summary>
-public static class BaselineGate
+internal static class BaselineGate
 {
     /// <summary>Compares <paramref name="current"/> with <paramref name="baseline"/> (null: there is none yet). Writes nothing.</summary>
     /// <param name="instructions">The received file and accept command the message names; the suite checkout's by default.</param>

@@ -11,7 +11,7 @@ namespace InverseScaling.Benchmark.Baselines;
 /// the primary metric's standard errors and slope interval are computed again from it and must match; everywhere, each fit's
 /// interval must hold its slope and lie within what the checkpoints' standard errors allow.
 /// </summary>
-public static class BaselineIntegrity
+internal static class BaselineIntegrity
 {
     /// <summary>
     /// How far a stored standard error or slope bound (per unit of Σ|w|, the slope's weights) may lie from the recomputed one:

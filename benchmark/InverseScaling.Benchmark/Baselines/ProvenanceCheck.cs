@@ -7,7 +7,7 @@ namespace InverseScaling.Benchmark.Baselines;
 /// tokenizer files, the scoring choices (shots among them), the size measure and the examples scored (<c>--limit</c>).
 /// A difference in any of them means the two results are of different measurements, which the gate does not pass unseen.
 /// </summary>
-public static class ProvenanceCheck
+internal static class ProvenanceCheck
 {
     /// <summary>Examples scored on each checkpoint: the primary metric's count (the largest, should checkpoints differ).</summary>
     public static int Examples(Baseline result)

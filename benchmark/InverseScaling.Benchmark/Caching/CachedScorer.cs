@@ -8,7 +8,7 @@ namespace InverseScaling.Benchmark.Caching;
 /// request is looked up among the key's segments, only the misses go to the inner scorer, and the list's segment is
 /// written. Results are the inner scorer's, bit for bit. Not thread-safe, like the <see cref="CheckpointCache"/> it reads.
 /// </summary>
-public sealed class CachedScorer(CheckpointCache cache, ILoglikelihoodScorer inner) : ILoglikelihoodScorer
+internal sealed class CachedScorer(CheckpointCache cache, ILoglikelihoodScorer inner) : ILoglikelihoodScorer
 {
     public CheckpointCache Cache => cache;
 

@@ -4,7 +4,7 @@ using InverseScaling.Benchmark.Scoring;
 namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>Opens the model a checkpoint is scored with: its with-past export when it lists one, else its plain export.</summary>
-public static class CheckpointModels
+internal static class CheckpointModels
 {
     /// <param name="preferWithPast">Open <c>files.onnxWithPast</c> when the checkpoint has it.</param>
     public static OnnxDecoder Open(Checkpoint checkpoint, OnnxModelOptions options, bool preferWithPast = true)

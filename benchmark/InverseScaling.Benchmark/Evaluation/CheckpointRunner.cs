@@ -12,7 +12,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// One checkpoint ready to score: its tokenizer, request encoder and ONNX model, behind the results cache when the run
 /// has one. Scores examples of any task, streamed in chunks so a task file of any length runs in bounded memory.
 /// </summary>
-public sealed class CheckpointRunner : IDisposable
+internal sealed class CheckpointRunner : IDisposable
 {
     private readonly RequestEncoder _encoder;
     private readonly CheckpointScorer _model;

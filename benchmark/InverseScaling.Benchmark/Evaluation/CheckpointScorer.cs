@@ -9,7 +9,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// export, under a <see cref="LoglikelihoodScorer"/>. The model can be opened on the first request, so that a run
 /// answered wholly from the results cache never loads it. Owns the model.
 /// </summary>
-public sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
+internal sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
 {
     private readonly Checkpoint checkpoint;
     private readonly OnnxModelOptions modelOptions;

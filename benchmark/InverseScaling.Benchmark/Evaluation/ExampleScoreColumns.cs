@@ -8,7 +8,7 @@ namespace InverseScaling.Benchmark.Evaluation;
 /// 100 bytes. A run keeps every unit's scores for the fit, so on a 100,000-example task and ten checkpoints this is the
 /// difference between 45 MB and 100 MB. Reading an item builds an equal <see cref="ExampleScore"/>.
 /// </summary>
-public sealed class ExampleScoreColumns : IReadOnlyList<ExampleScore>
+internal sealed class ExampleScoreColumns : IReadOnlyList<ExampleScore>
 {
     private const byte HasCorrect = 1, IsCorrect = 2, HasPredicted = 4, HasTotal = 8;
 

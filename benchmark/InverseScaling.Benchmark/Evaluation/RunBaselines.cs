@@ -6,7 +6,7 @@ using InverseScaling.Benchmark.IO;
 namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>Turns a run's task results into <see cref="Baseline"/> records and checks them against the store.</summary>
-public static class RunBaselines
+internal static class RunBaselines
 {
     /// <summary>Scoring choices that change results; recorded so a baseline names what produced it.</summary>
     public static IReadOnlyDictionary<string, string> ScoringChoices { get; } = new Dictionary<string, string>

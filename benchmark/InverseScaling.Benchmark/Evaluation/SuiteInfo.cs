@@ -3,7 +3,7 @@ using System.Reflection;
 namespace InverseScaling.Benchmark.Evaluation;
 
 /// <summary>The suite's own version, recorded in results and baselines.</summary>
-public static class SuiteInfo
+internal static class SuiteInfo
 {
     public static string Version { get; } =
         typeof(SuiteInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

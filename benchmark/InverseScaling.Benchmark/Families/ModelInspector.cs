@@ -10,13 +10,13 @@ namespace InverseScaling.Benchmark.Families;
 /// <param name="PositionLimit">Rows of the smallest position table or rotary cache; null when positions are computed without a table.</param>
 /// <param name="ExternalData">Absolute paths of the files that hold the model's external initializers, in name order.</param>
 /// <param name="TiedHead">The head reads the token embedding (or an equal copy of it).</param>
-public sealed record ModelFacts(long Parameters, long NonEmbeddingParameters, int? PositionLimit, IReadOnlyList<string> ExternalData, bool TiedHead);
+internal sealed record ModelFacts(long Parameters, long NonEmbeddingParameters, int? PositionLimit, IReadOnlyList<string> ExternalData, bool TiedHead);
 
 /// <summary>
 /// Reads <see cref="ModelFacts"/> from an ONNX file's graph and initializer headers (<see cref="OnnxModelFile.ReadStructure"/>),
 /// without loading external weights; only a head that may be a copy of the embedding has values compared.
 /// </summary>
-public static class ModelInspector
+internal static class ModelInspector
 {
     /// <summary>Inspects <paramref name="onnxPath"/>; a malformed file or an external-data path outside its folder fails naming the file.</summary>
     public static ModelFacts Inspect(string onnxPath, CancellationToken cancellationToken = default)

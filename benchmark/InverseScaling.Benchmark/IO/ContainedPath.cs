@@ -9,7 +9,7 @@ namespace InverseScaling.Benchmark.IO;
 /// so a file handed in by a pull request can neither read <c>/etc/passwd</c> or <c>/proc/self/environ</c> into an error
 /// message nor hang the run on <c>/dev/zero</c> or a pipe.
 /// </summary>
-public static partial class ContainedPath
+internal static partial class ContainedPath
 {
     /// <summary>
     /// The full path of <paramref name="relative"/> under <paramref name="folder"/>, checked: inside the folder after links

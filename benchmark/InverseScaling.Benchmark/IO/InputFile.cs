@@ -7,7 +7,7 @@ namespace InverseScaling.Benchmark.IO;
 /// Opens the files a user hands the suite: only regular files (after following links), of bounded size, with one clear
 /// error when the file is missing, is a folder, pipe or device, or is too large.
 /// </summary>
-public static class InputFile
+internal static class InputFile
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

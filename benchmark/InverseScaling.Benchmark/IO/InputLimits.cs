@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.IO;
 /// The largest inputs the suite reads. Every reader is bounded by one of these, so no file (or device, or pipe) can make a
 /// run read without end. The README's reliability section lists them.
 /// </summary>
-public static class InputLimits
+internal static class InputLimits
 {
     /// <summary>family.json, task.json, shard.json, summary.json: small hand-written or generated documents.</summary>
     public const long ManifestBytes = 4L << 20;

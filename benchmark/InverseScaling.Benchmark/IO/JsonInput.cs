@@ -7,7 +7,7 @@ namespace InverseScaling.Benchmark.IO;
 /// Reads JSON documents the user hands the suite, and turns every <see cref="JsonException"/> into one
 /// <see cref="BenchmarkInputException"/> of the same shape: file, line, field, what is wrong and the fix.
 /// </summary>
-public static class JsonInput
+internal static class JsonInput
 {
     /// <summary>Reads a bounded UTF-8 file and parses it as a JSON document (comments skipped).</summary>
     /// <param name="what">What the file is, for messages ("family.json").</param>

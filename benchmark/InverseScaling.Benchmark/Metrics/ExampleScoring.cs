@@ -4,7 +4,7 @@ using InverseScaling.Benchmark.Tasks;
 namespace InverseScaling.Benchmark.Metrics;
 
 /// <summary>Turns one example's continuation scores into its <see cref="ExampleScore"/>, as the prize defines each format.</summary>
-public static class ExampleScoring
+internal static class ExampleScoring
 {
     /// <summary>
     /// Scores any example. <paramref name="scores"/> are in request order: classification, one per class;

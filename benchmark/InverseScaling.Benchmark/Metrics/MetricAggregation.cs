@@ -5,7 +5,7 @@ using MathNet.Numerics.Statistics;
 namespace InverseScaling.Benchmark.Metrics;
 
 /// <summary>Per-example scores to per-checkpoint metrics: mean and standard error of each metric the format reports.</summary>
-public static class MetricAggregation
+internal static class MetricAggregation
 {
     /// <summary>Every metric of <paramref name="format"/> (<see cref="FormatSpec.Metrics"/>, in that order).</summary>
     public static IReadOnlyDictionary<string, MetricValue> Aggregate(TaskFormat format, IReadOnlyList<ExampleScore> scores)

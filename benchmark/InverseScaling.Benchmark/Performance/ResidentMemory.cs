@@ -8,7 +8,7 @@ namespace InverseScaling.Benchmark.Performance;
 /// <c>/proc/self/clear_refs</c> resets to the current resident size (so one phase's peak can be read);
 /// elsewhere <see cref="Process.PeakWorkingSet64"/>, which cannot be reset.
 /// </summary>
-public static class ResidentMemory
+internal static class ResidentMemory
 {
     private const string Status = "/proc/self/status";
 

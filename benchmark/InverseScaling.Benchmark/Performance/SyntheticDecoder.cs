@@ -29,7 +29,7 @@ public sealed record SyntheticDecoderShape(string Name, int Width, int Layers, i
 /// uniform with standard deviation 0.02 (the residual projections 0.02/√(2L), as GPT-2 initialises them), LayerNorm
 /// gains 1 and biases 0: the logits stay finite and of order one at any width.
 /// </summary>
-public static class SyntheticDecoder
+internal static class SyntheticDecoder
 {
     private const float Std = 0.02f;
     private const int Alignment = 4096;

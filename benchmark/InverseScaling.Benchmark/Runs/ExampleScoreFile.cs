@@ -11,7 +11,7 @@ namespace InverseScaling.Benchmark.Runs;
 /// Per-example scores on disk (<c>examples/&lt;task&gt;/&lt;checkpoint&gt;[.control].jsonl</c>): one <see cref="ExampleScore"/>
 /// per line, compact JSON, LF-terminated, in example order. The one reader and writer of the format.
 /// </summary>
-public static class ExampleScoreFile
+internal static class ExampleScoreFile
 {
     private const string Fix = "run the benchmark again to rewrite the folder";
 

@@ -11,7 +11,7 @@ namespace InverseScaling.Benchmark.Runs;
 /// belong to it and to this run's task data; otherwise the tolerance rule (<see cref="BaselineGate.Compare"/>), with the
 /// reason in <see cref="GateVerdict.UnpairedBecause"/> and on the message's second line.
 /// </summary>
-public sealed class PairedGateComparer(GateTolerances tolerances, PairedTolerances paired) : IGateComparer
+internal sealed class PairedGateComparer(GateTolerances tolerances, PairedTolerances paired) : IGateComparer
 {
     public GateTolerances Tolerances { get; } = tolerances.Validate();
 

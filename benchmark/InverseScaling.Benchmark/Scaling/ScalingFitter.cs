@@ -10,7 +10,7 @@ namespace InverseScaling.Benchmark.Scaling;
 /// Fits a metric's per-checkpoint mean against log10 of model size, with a seeded paired bootstrap interval
 /// for the slope and a <see cref="Trend"/> label (the rule is <see cref="TrendRule"/>, also in Scaling/TRENDS.md).
 /// </summary>
-public static class ScalingFitter
+internal static class ScalingFitter
 {
     /// <summary>
     /// Fits one metric of one task on one family.

@@ -17,7 +17,7 @@ namespace InverseScaling.Benchmark.Scaling;
 /// <see cref="Trend.Flat"/>.</item>
 /// </list>
 /// </summary>
-public static class TrendRule
+internal static class TrendRule
 {
     public const int MinimumCheckpointsForShape = 4;
 

@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// A causal language model: next-token logits for a right-padded batch of token sequences.
 /// Implementations: <see cref="OnnxDecoder"/>, and test doubles with fixed logits.
 /// </summary>
-public interface ICausalLanguageModel : IDisposable
+internal interface ICausalLanguageModel : IDisposable
 {
     int VocabularySize { get; }
 

@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// A causal language model that keeps the keys and values of the tokens it has run (a with-past export), so that
 /// text following a prompt runs without running the prompt again.
 /// </summary>
-public interface IKeyValueLanguageModel : ICausalLanguageModel
+internal interface IKeyValueLanguageModel : ICausalLanguageModel
 {
     /// <summary>The cache's geometry: layers, attention heads and head size.</summary>
     KeyValueShape CacheShape { get; }
@@ -40,7 +40,7 @@ public interface IKeyValueLanguageModel : ICausalLanguageModel
 }
 
 /// <summary>The keys and values a <see cref="IKeyValueLanguageModel.Prefill"/> left behind, one row per prompt.</summary>
-public interface IKeyValueCache : IDisposable
+internal interface IKeyValueCache : IDisposable
 {
     int Rows { get; }
 

@@ -3,7 +3,7 @@ using InverseScaling.Benchmark.Requests;
 namespace InverseScaling.Benchmark.Scoring;
 
 /// <summary>Answers log-likelihood requests. It never knows which task a request belongs to.</summary>
-public interface ILoglikelihoodScorer
+internal interface ILoglikelihoodScorer
 {
     /// <summary>One result per request, in the order given.</summary>
     IReadOnlyList<ContinuationScore> Score(IReadOnlyList<TokenizedRequest> requests, CancellationToken cancellationToken);

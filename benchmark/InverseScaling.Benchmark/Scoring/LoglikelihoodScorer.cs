@@ -18,7 +18,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// Sequences are batched longest first under a token budget, right padded; with several workers, batches (a prompt
 /// batch with its continuations) run concurrently on the same model. Does not own the model. One call at a time.
 /// </summary>
-public sealed class LoglikelihoodScorer : ILoglikelihoodScorer
+internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
 {
     private readonly ICausalLanguageModel model;
     private readonly IKeyValueLanguageModel? cached;

@@ -8,7 +8,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// one full forward pass over context + continuation per request, log-softmax at the positions that predict the
 /// continuation's k tokens. Nothing is shared between requests. Does not own the model. Not thread-safe.
 /// </summary>
-public sealed class NaiveLoglikelihoodScorer : ILoglikelihoodScorer
+internal sealed class NaiveLoglikelihoodScorer : ILoglikelihoodScorer
 {
     private readonly ICausalLanguageModel model;
     private readonly string modelFile;

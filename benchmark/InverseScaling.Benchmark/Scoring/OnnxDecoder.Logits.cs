@@ -8,7 +8,7 @@ using static InverseScaling.Benchmark.Scoring.DecoderSignature;
 namespace InverseScaling.Benchmark.Scoring;
 
 /// <summary>The decoder's logits: read and checked, and computed at chosen positions only when the head is gathered.</summary>
-public sealed partial class OnnxDecoder
+internal sealed partial class OnnxDecoder
 {
     /// <summary>
     /// <see cref="Forward"/>'s logits at <paramref name="positions"/> only (flat indices row × <paramref name="sequenceLength"/>

@@ -20,7 +20,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <see cref="OnnxModelOptions.GatherLogits"/>, it runs a derived model whose head computes only the positions asked for
 /// (<see cref="GathersLogits"/>). Non-finite logits are the scorer's to find.
 /// </summary>
-public sealed partial class OnnxDecoder : IKeyValueLanguageModel
+internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
 {
     private const string WeightsShaKey = "isb.weights_sha256";
     private const string WeightsFileKey = "isb.weights_file";

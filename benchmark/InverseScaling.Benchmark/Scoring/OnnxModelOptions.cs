@@ -4,7 +4,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="VocabularySize">The tokenizer's vocabulary size; the logits must be exactly this wide.</param>
 /// <param name="MaxContext">Longest sequence the checkpoint accepts (its manifest's <c>maxContext</c>).</param>
 /// <param name="IntraOpThreads">Threads inside one operator; null for <see cref="Environment.ProcessorCount"/>.</param>
-public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
+internal sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? IntraOpThreads = null)
 {
     /// <summary>Refuses a vocabulary, context or thread count below 1.</summary>
     public void Validate()
@@ -31,7 +31,7 @@ public sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int? I
 }
 
 /// <summary>Which of a checkpoint's exports a file is, which decides how <see cref="OnnxDecoder"/> runs it.</summary>
-public enum OnnxExport
+internal enum OnnxExport
 {
     /// <summary><c>files.onnx</c>: whole sequences; a merged decoder's past inputs get an empty past.</summary>
     Plain,

@@ -7,7 +7,7 @@ namespace InverseScaling.Benchmark.Tasks;
 /// Few-shot variants built the official way: each example gets <c>k</c> other examples, drawn without replacement
 /// with <see cref="SplitMix64"/> seeded by the run, each followed by its gold answer, joined to the example's prompt by three newlines.
 /// </summary>
-public static class FewShot
+internal static class FewShot
 {
     public const string Separator = "\n\n\n";
 

@@ -8,7 +8,7 @@ namespace InverseScaling.Benchmark.Tasks;
 /// single, double and triple quotes, <c>r</c>/<c>u</c> prefixes, every Python escape except <c>\N{...}</c>,
 /// adjacent-literal concatenation and a trailing comma.
 /// </summary>
-public static class PythonListLiteral
+internal static class PythonListLiteral
 {
     /// <summary>The strings of the list.</summary>
     /// <exception cref="FormatException">The text is not a list of string literals; the message gives the character position.</exception>

@@ -6,7 +6,7 @@ using InverseScaling.Benchmark.IO;
 namespace InverseScaling.Benchmark.Tasks;
 
 /// <summary>Reads and validates a task's <c>task.json</c> against the <see cref="FormatCatalog"/>.</summary>
-public static class TaskDefinitionFile
+internal static class TaskDefinitionFile
 {
     public const string FileName = "task.json";
 

@@ -14,9 +14,9 @@ public sealed record ClassificationExample(int Index, SourceLocation Source, str
     : TaskExample(Index, Source, Prompt);
 
 /// <summary>A prompt and the one completion whose loss is measured.</summary>
-public sealed record SequenceProbExample(int Index, SourceLocation Source, string Prompt, string Completion)
+internal sealed record SequenceProbExample(int Index, SourceLocation Source, string Prompt, string Completion)
     : TaskExample(Index, Source, Prompt);
 
 /// <summary>Two prompts scored on the same two classes; used by the logodds and absolute_logodds formats.</summary>
-public sealed record LogOddsExample(int Index, SourceLocation Source, string Prompt, string OtherPrompt, IReadOnlyList<string> Classes, int AnswerIndex)
+internal sealed record LogOddsExample(int Index, SourceLocation Source, string Prompt, string OtherPrompt, IReadOnlyList<string> Classes, int AnswerIndex)
     : TaskExample(Index, Source, Prompt);

@@ -11,7 +11,7 @@ namespace InverseScaling.Benchmark.Baselines.Paired;
 /// the baseline and new means with the paired difference, its interval and the threshold, the examples that got worst,
 /// what changed since the baseline, and the accept command.
 /// </summary>
-public static class PairedGateMessage
+internal static class PairedGateMessage
 {
     /// <summary>How many characters of a prompt's end a message shows.</summary>
     public const int PromptExcerptLength = 60;

@@ -15,7 +15,7 @@ namespace InverseScaling.Benchmark.Baselines.Paired;
 /// </list>
 /// Better is the mirror image. Both sides are compared at the baseline's stored precision.
 /// </summary>
-public static class PairedRule
+internal static class PairedRule
 {
     /// <summary>How many of the worst examples a comparison names.</summary>
     public const int WorstExampleCount = 5;

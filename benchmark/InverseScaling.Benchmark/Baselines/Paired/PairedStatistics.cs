@@ -15,7 +15,7 @@ public readonly record struct PairedEstimate(int Count, double Mean, double Stan
 }
 
 /// <summary>The arithmetic of the paired rule, on plain arrays.</summary>
-public static class PairedStatistics
+internal static class PairedStatistics
 {
     /// <summary>Mean and standard error (sample standard deviation, n − 1, over √n) of the differences; +∞ error for one value.</summary>
     /// <exception cref="ArgumentException">No values, or a value that is not finite.</exception>

@@ -13,7 +13,7 @@ namespace InverseScaling.Benchmark.Baselines.Paired;
 /// its index and its value on each checkpoint, rounded to <c>decimals</c> places and written without exponent or trailing
 /// zeros. The name sorts after <c>&lt;task&gt;.verified.json</c>, so a diff shows the summary first.
 /// </summary>
-public static class PerExampleBaselineFile
+internal static class PerExampleBaselineFile
 {
     public const string VerifiedSuffix = ".verified.per-example.tsv";
     public const string ReceivedSuffix = ".received.per-example.tsv";
