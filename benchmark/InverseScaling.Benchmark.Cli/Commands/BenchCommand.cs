@@ -22,20 +22,16 @@ internal static partial class BenchCommand
 
     public static Command Create()
     {
-        var family = new Option<string?>("--family", "-f") { Description = "The family's family.json (or its folder). Default: the bundled reference family." };
-        var tasks = new Option<string[]>("--tasks", "-t")
-        {
-            Description = "Task names (folders under tasks/), task folders, or official .jsonl/.csv files. Default: every task under tasks/.",
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var family = new FamilyOption("The family's family.json (or its folder). Default: the bundled reference family.");
+        var tasks = new TasksOption("Task names (folders under tasks/), task folders, or official .jsonl/.csv files. Default: every task under tasks/.");
+        var scoring = new ScoringOptions();
+        scoring.Threads.Description = "ONNX Runtime intra-op threads of the naive algorithm and of the matmul peak. Default: every core.";
+        scoring.Device.Description = "Where ONNX Runtime runs both algorithms: cpu (default) or cuda[:N] (needs the GPU build, see docs/performance.md).";
         var checkpoints = new Option<string[]>("--checkpoints", "-c")
         {
             Description = "Checkpoint names to measure. Default: every checkpoint of the family.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var limit = new Option<int?>("--limit") { Description = "Score only the first N examples of each task and control set." };
-        var noControls = new Option<bool>("--no-controls") { Description = "Skip the tasks' control sets." };
-        var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads of the naive algorithm and of the matmul peak. Default: every core." };
         var workers = new Option<int?>("--workers") { Description = "The engine's workers (each model call single-threaded when there is one per core). Default: one per core." };
         var repeats = new Option<int>("--repeat")
         {
@@ -56,16 +52,12 @@ internal static partial class BenchCommand
             Description = $"With --synthetic, the checkpoints built: {string.Join("; ", SyntheticFamily.Sets.Select(s => $"{s.Key} ({Describe(s.Value)})"))}.",
             DefaultValueFactory = _ => "gpt2",
         };
-        var device = new Option<string>(Scoring.ExecutionDevice.Option)
-        {
-            Description = "Where ONNX Runtime runs both algorithms: cpu (default) or cuda[:N] (needs the GPU build, see docs/performance.md).",
-            DefaultValueFactory = _ => Scoring.ExecutionDevice.Cpu.Name,
-        };
         var cache = new CacheOptions();
         var root = new RootOption();
         var command = new Command("bench", "Score the tasks with the naive official algorithm and with the engine, compare time, throughput and results.")
         {
-            family, tasks, checkpoints, limit, noControls, threads, workers, repeats, peakSeconds, synthetic, sizes, device, root.Option,
+            family.Option, tasks.Option, checkpoints, scoring.Limit, scoring.NoControls, scoring.Threads, workers, repeats, peakSeconds, synthetic, sizes,
+            scoring.Device, root.Option,
         };
         cache.AddTo(command);
         command.SetAction((parse, cancellationToken) => Task.Run(() => CommandErrors.Run(parse, () =>
@@ -73,17 +65,17 @@ internal static partial class BenchCommand
             var errors = new OptionErrors();
             var layout = root.Bind(parse, errors);
             var isSynthetic = parse.GetValue(synthetic);
-            var familyPath = parse.GetValue(family) ?? layout.ReferenceFamily;
-            if (isSynthetic && parse.GetValue(family) is not null) errors.Add("--family and --synthetic: give one; --synthetic builds its own family");
+            var familyPath = parse.GetValue(family.Option) ?? layout.ReferenceFamily;
+            if (isSynthetic && parse.GetValue(family.Option) is not null) errors.Add("--family and --synthetic: give one; --synthetic builds its own family");
             else if (familyPath is null && !isSynthetic) errors.Add(FamilyOption.NoDefault);
             var shapes = isSynthetic ? SyntheticShapes(parse.GetValue(sizes)!, parse.GetValue(checkpoints), errors) : null;
-            var executionDevice = errors.Try(() => Scoring.ExecutionDevice.Parse(parse.GetValue(device)!).RequireAvailable());
+            var executionDevice = errors.Try(() => Scoring.ExecutionDevice.Parse(parse.GetValue(scoring.Device)!).RequireAvailable());
+            var limit = errors.WholeNumber(scoring.Limit.Name, parse.GetValue(scoring.Limit), 1, "give the number of examples to score per task, 1 or more, or leave --limit out for all");
+            var threadCount = errors.WholeNumber(scoring.Threads.Name, parse.GetValue(scoring.Threads), 1, "give 1 or more threads, or leave --threads out for every core")
+                ?? Environment.ProcessorCount;
+            var selectedTasks = tasks.Bind(parse, layout, errors);
             errors.ThrowIfAny();
-            var selectedTasks = parse.GetValue(tasks) is { Length: > 0 } names
-                ? TaskCatalog.Resolve(names, layout.Tasks)
-                : TaskCatalog.Discover(layout.Tasks);
-            var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            var options = new ComparisonOptions(parse.GetValue(limit) ?? (isSynthetic ? SyntheticLimit : null), !parse.GetValue(noControls), threadCount,
+            var options = new ComparisonOptions(limit ?? (isSynthetic ? SyntheticLimit : null), !parse.GetValue(scoring.NoControls), threadCount,
                 cache.Resolve(parse, layout), Math.Max(1, parse.GetValue(repeats)))
             {
                 Scorer = Scoring.LoglikelihoodScorerOptions.ForThisMachine with { Workers = parse.GetValue(workers) ?? Environment.ProcessorCount },

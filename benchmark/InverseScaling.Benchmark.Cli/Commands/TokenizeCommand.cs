@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InverseScaling.Benchmark.Cli.Options;
 using InverseScaling.Benchmark.Configuration;
 using InverseScaling.Benchmark.Diagnostics;
 using InverseScaling.Benchmark.Families;
@@ -22,14 +23,14 @@ internal static class TokenizeCommand
         };
         var input = new Option<string?>("--input", "-i") { Description = "A .jsonl file of one JSON string per line; writes one JSON array of ids per line." };
         var text = new Option<string?>("--text") { Description = "One text; writes its ids as one JSON array." };
-        var family = new Option<string?>("--family", "-f") { Description = "With --checkpoint and --task: the family.json (or its folder). Default: the bundled reference family." };
+        var family = new FamilyOption("With --checkpoint and --task: the family.json (or its folder). Default: the bundled reference family.");
         var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "The checkpoint whose tokenizer, BOS policy and context length encode the task's requests." };
         var task = new Option<string?>("--task", "-t") { Description = "A task name (folder under tasks/), task folder or official data file; writes each request's context and continuation ids." };
         var control = new Option<bool>("--control") { Description = "With --task: the task's control set instead of its data." };
 
         var command = new Command("tokenize", "Print token ids exactly as the suite computes them (no special tokens added): of texts, or of each request of a task on a checkpoint.")
         {
-            tokenizer, input, text, family, checkpoint, task, control,
+            tokenizer, input, text, family.Option, checkpoint, task, control,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Run(parse, () =>
         {
@@ -39,7 +40,7 @@ internal static class TokenizeCommand
                 if (parse.GetValue(task) is not { } taskName) return Usage(parse, "--checkpoint needs --task");
                 if (parse.GetValue(tokenizer) is not null || parse.GetValue(input) is not null || parse.GetValue(text) is not null)
                     return Usage(parse, "give either --tokenizer with --input or --text, or --checkpoint with --task");
-                WriteRequests(parse.GetValue(family), checkpointName, taskName, parse.GetValue(control), output, cancellationToken);
+                WriteRequests(parse.GetValue(family.Option), checkpointName, taskName, parse.GetValue(control), output, cancellationToken);
                 return 0;
             }
             if (parse.GetValue(task) is not null) return Usage(parse, "--task needs --checkpoint");

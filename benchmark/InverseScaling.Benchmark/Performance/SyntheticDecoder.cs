@@ -66,8 +66,6 @@ internal static class SyntheticDecoder
         Constant(g, "scale", (float)(1 / Math.Sqrt(headSize)));
         Constant(g, "heads_shape", 0, 0, heads, headSize);
         Constant(g, "width_shape", 0, 0, d);
-        Constant(g, "rows_shape", -1, d);
-        Constant(g, "vocab_dim", s.Vocabulary);
         Constant(g, "mask_axes", 1, 2);
         Constant(g, "qkv_split", d, d, d);
         g.Node("Gather", ["wte", "input_ids"], ["tok"])
@@ -75,8 +73,7 @@ internal static class SyntheticDecoder
             .Node("Add", ["tok", "pos"], ["h_0"]);
 
         // Additive bias [batch, 1, s, s]: −1e9 above the diagonal and at padded keys, 0 elsewhere.
-        g.Node("Shape", ["input_ids"], ["ids_shape"])
-            .Node("Shape", ["input_ids"], ["seq_len"], OnnxGraphBuilder.Attribute("start", 1L))
+        g.Node("Shape", ["input_ids"], ["seq_len"], OnnxGraphBuilder.Attribute("start", 1L))
             .Node("Concat", ["seq_len", "seq_len"], ["square"], OnnxGraphBuilder.Attribute("axis", 0L))
             .Node("Expand", ["one", "square"], ["ones"])
             .Node("Trilu", ["ones"], ["lower"], OnnxGraphBuilder.Attribute("upper", 0L))
@@ -122,10 +119,9 @@ internal static class SyntheticDecoder
             g.Node("Add", [P("h1"), P("m")], [$"h_{l + 1}"]);
         }
         LayerNorm(g, w, "ln_f", $"h_{s.Layers}", "hf", d);
-        g.Node("Reshape", ["hf", "rows_shape"], ["rows"])
-            .Node("Gemm", ["rows", "wte"], ["flat_logits"], OnnxGraphBuilder.Attribute("transB", 1L))
-            .Node("Concat", ["ids_shape", "vocab_dim"], ["logits_shape"], OnnxGraphBuilder.Attribute("axis", 0L))
-            .Node("Reshape", ["flat_logits", "logits_shape"], ["logits"]);
+        // As torch exports GPT-2's tied head: a MatMul by the transposed token table, which the gathered head recognizes.
+        g.Node("Transpose", ["wte"], ["wte_t"], OnnxGraphBuilder.Attribute("perm", 1L, 0))
+            .Node("MatMul", ["hf", "wte_t"], ["logits"]);
     }
 
     private static void LayerNorm(OnnxGraphBuilder g, WeightWriter w, string name, string input, string output, int d)

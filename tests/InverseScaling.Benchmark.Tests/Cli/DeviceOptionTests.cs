@@ -16,7 +16,7 @@ public sealed class DeviceOptionTests
     public async Task Cuda_with_the_cpu_build_is_one_error_line_and_exit_code_2(string command, string device)
     {
         string[] args = command == "bench"
-            ? ["bench", "--synthetic", "--sizes", "tiny", "--device", device, "--root", TestPaths.NewTempDirectory()]
+            ? ["bench", "--synthetic", "--sizes", "tiny", "--tasks", Path.Combine(TestPaths.Tasks, "neqa"), "--device", device, "--root", TestPaths.NewTempDirectory()]
             : ["run", "--tasks", "neqa", "--device", device, "--out", Path.Combine(TestPaths.NewTempDirectory(), "out")];
 
         var result = await CliRunner.RunInProcessAsync(args, TestContext.Current.CancellationToken);
