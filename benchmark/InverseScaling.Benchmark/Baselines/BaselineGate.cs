@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using InverseScaling.Benchmark.Baselines.Paired;
 using InverseScaling.Benchmark.Metrics;
 using InverseScaling.Benchmark.Scaling;
 using InverseScaling.Benchmark.Formats;
