@@ -32,16 +32,16 @@ internal static partial class BenchCommand
         return shapes.Where(s => names.Contains(s.Name)).ToList();
     }
 
-    private static int RunSynthetic(TextWriter output, IReadOnlyList<SyntheticDecoderShape> shapes, IReadOnlyList<BenchmarkTask> tasks, ComparisonOptions options,
+    private static int RunSynthetic(TextWriter output, IReadOnlyList<SyntheticDecoderShape> shapes, bool withPast, IReadOnlyList<BenchmarkTask> tasks, ComparisonOptions options,
         TimeSpan peakTime, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("inverse-scaling-synthetic-").FullName;
         try
         {
             var watch = Stopwatch.StartNew();
-            var manifest = SyntheticFamily.Write(directory, shapes, cancellationToken: cancellationToken);
+            var manifest = SyntheticFamily.Write(directory, shapes, withPast: withPast, cancellationToken: cancellationToken);
             var bytes = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-            Line(output, F($"synthetic family: {Describe(shapes)}; random weights, GPT-2's tokenizer, context {SyntheticFamily.Context:N0}; written in {watch.Elapsed.TotalSeconds:F1} s ({bytes / MiB:N0} MiB in {directory}, removed afterwards)"));
+            Line(output, F($"synthetic family: {Describe(shapes)}; random weights, GPT-2's tokenizer, context {SyntheticFamily.Context:N0}, {(withPast ? "plain and with-past exports" : "plain exports only")}; written in {watch.Elapsed.TotalSeconds:F1} s ({bytes / MiB:N0} MiB in {directory}, removed afterwards)"));
             var family = FamilyLoader.Load(manifest, cancellationToken: cancellationToken);
             return Run(output, family, family.Checkpoints, tasks, options, peakTime, cancellationToken);
         }
@@ -82,7 +82,7 @@ internal static partial class BenchCommand
             Line(output, F($"{indent}engine {result.Engine.GigaflopsPerSecond / peak.GigaflopsPerSecond:P1} of the peak counting the head at every position with logits, {useful / peak.GigaflopsPerSecond:P1} in useful FLOPs (body per token run + head only where scored)"));
             if (result.Memory is { } memory)
             {
-                Line(output, F($"{indent}peak resident{(memory.Separate ? "" : " (process peak so far)")}: naive {memory.Naive / MiB:N0} MiB, engine {memory.Engine / MiB:N0} MiB (both algorithms' sessions open; model files {files / MiB:N0} MiB)"));
+                Line(output, F($"{indent}peak resident{(memory.Separate ? "" : " (process peak so far)")}: engine {memory.Engine / MiB:N0} MiB, naive {memory.Naive / MiB:N0} MiB (each with only its own model open, the engine first; model files {files / MiB:N0} MiB)"));
             }
         }
     }

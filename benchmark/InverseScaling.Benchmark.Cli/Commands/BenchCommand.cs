@@ -52,11 +52,15 @@ internal static partial class BenchCommand
             Description = $"With --synthetic, the checkpoints built: {string.Join("; ", SyntheticFamily.Sets.Select(s => $"{s.Key} ({Describe(s.Value)})"))}.",
             DefaultValueFactory = _ => "gpt2",
         };
+        var plainExports = new Option<bool>("--plain-exports")
+        {
+            Description = "With --synthetic, write only the plain exports (no with-past export), as a family exported without optimum's with-past decoder: the engine then shares prompts but not keys and values.",
+        };
         var cache = new CacheOptions();
         var root = new RootOption();
         var command = new Command("bench", "Score the tasks with the naive official algorithm and with the engine, compare time, throughput and results.")
         {
-            family.Option, tasks.Option, checkpoints, scoring.Limit, scoring.NoControls, scoring.Threads, workers, repeats, peakSeconds, synthetic, sizes,
+            family.Option, tasks.Option, checkpoints, scoring.Limit, scoring.NoControls, scoring.Threads, workers, repeats, peakSeconds, synthetic, sizes, plainExports,
             scoring.Device, root.Option,
         };
         cache.AddTo(command);
@@ -68,6 +72,7 @@ internal static partial class BenchCommand
             var familyPath = parse.GetValue(family.Option) ?? layout.ReferenceFamily;
             if (isSynthetic && parse.GetValue(family.Option) is not null) errors.Add("--family and --synthetic: give one; --synthetic builds its own family");
             else if (familyPath is null && !isSynthetic) errors.Add(FamilyOption.NoDefault);
+            if (!isSynthetic && parse.GetValue(plainExports)) errors.Add("--plain-exports applies to --synthetic only; a family's own exports are the ones its family.json lists");
             var shapes = isSynthetic ? SyntheticShapes(parse.GetValue(sizes)!, parse.GetValue(checkpoints), errors) : null;
             var executionDevice = errors.Try(() => Scoring.ExecutionDevice.Parse(parse.GetValue(scoring.Device)!).RequireAvailable());
             var limit = errors.WholeNumber(scoring.Limit.Name, parse.GetValue(scoring.Limit), 1, "give the number of examples to score per task, 1 or more, or leave --limit out for all");
@@ -84,7 +89,7 @@ internal static partial class BenchCommand
             };
             var peak = TimeSpan.FromSeconds(parse.GetValue(peakSeconds));
             var output = parse.InvocationConfiguration.Output;
-            if (shapes is not null) return RunSynthetic(output, shapes, selectedTasks, options, peak, cancellationToken);
+            if (shapes is not null) return RunSynthetic(output, shapes, !parse.GetValue(plainExports), selectedTasks, options, peak, cancellationToken);
             var loaded = FamilyLoader.Load(familyPath!, cancellationToken: cancellationToken);
             return Run(output, loaded, SelectCheckpoints(loaded, parse.GetValue(checkpoints)), selectedTasks, options, peak, cancellationToken);
         }), cancellationToken));

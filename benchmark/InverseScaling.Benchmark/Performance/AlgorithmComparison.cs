@@ -61,7 +61,7 @@ public sealed record CheckpointComparison(
     long ScoredPositions = 0,
     MemoryPeaks? Memory = null);
 
-/// <summary>Peak resident bytes of the process while the naive algorithm and while the engine scored (both models open in both).</summary>
+/// <summary>Peak resident bytes of the process while the engine and while the naive algorithm scored, each with only its own model open (the engine first).</summary>
 /// <param name="Separate">Each peak was reset before its algorithm ran; false: both are the process's peak so far.</param>
 public sealed record MemoryPeaks(long Naive, long Engine, bool Separate);
 
@@ -99,24 +99,7 @@ public static class AlgorithmComparison
         var tokenizer = TokenizerFactory.Create(checkpoint.Tokenizer);
         var encoder = RequestEncoder.For(checkpoint, tokenizer, manifestPath);
         var modelOptions = new OnnxModelOptions(tokenizer.VocabularySize, checkpoint.Manifest.MaxContext) { Device = options.Device };
-
-        using var plain = OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads });
-        using var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer);
-        var naive = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
-        var engine = checkpointScorer.Open();
-        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, checkpointScorer.CacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
-        var cache = options.Cache?.For(ScoringIdentity.For(checkpoint, engine.Name, options.Device));
-        var fromCache = cache is null ? null : new CachedScorer(cache, Unreachable.Instance);
-
-        var warmedUp = false;
-        var naiveWall = TimeSpan.Zero;
-        var engineWall = TimeSpan.Zero;
-        var naiveCpu = TimeSpan.Zero;
-        var engineCpu = TimeSpan.Zero;
-        TimeSpan? warm = cache is null ? null : TimeSpan.Zero;
-        long minimum = 0, scored = 0, naivePeak = 0, enginePeak = 0;
-        var separate = true;
-        var agreement = Agreement.Empty;
+        var units = new List<Unit>();
         foreach (var task in tasks)
         {
             foreach (var control in options.IncludeControls && task.ControlPath is not null ? new[] { false, true } : [false])
@@ -125,61 +108,97 @@ public static class AlgorithmComparison
                 var examples = control ? task.ReadControl(cancellationToken) : task.ReadExamples(cancellationToken);
                 if (options.Limit is { } limit) examples = examples.Take(limit);
                 var set = RequestBuilder.Build(examples, cancellationToken);
-                var tokenized = encoder.Encode(set, cancellationToken);
-                var unit = control ? $"{task.Name} (control)" : task.Name;
-                progress?.Invoke($"{checkpoint.Name}: {unit}, {tokenized.Length} requests");
-
-                if (!warmedUp)
-                {
-                    // Compile the code paths of both before timing either (the first checkpoint would pay it otherwise).
-                    var sample = tokenized.Take(Math.Min(tokenized.Length, 8)).ToList();
-                    new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath).Score(sample, cancellationToken);
-                    new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(sample, cancellationToken);
-                    warmedUp = true;
-                }
-                separate &= ResidentMemory.ResetPeak();
-                var watch = Stopwatch.StartNew();
-                var cpu = ProcessorTime();
-                var naiveScores = naive.Score(tokenized, cancellationToken);
-                var naiveBest = watch.Elapsed;
-                naiveCpu += ProcessorTime() - cpu;
-                naivePeak = Math.Max(naivePeak, ResidentMemory.Peak());
-                separate &= ResidentMemory.ResetPeak();
-                watch.Restart();
-                cpu = ProcessorTime();
-                var engineScores = engine.Score(tokenized, cancellationToken);
-                var engineBest = watch.Elapsed;
-                engineCpu += ProcessorTime() - cpu;
-                enginePeak = Math.Max(enginePeak, ResidentMemory.Peak());
-                for (var repeat = 1; repeat < options.Repeats; repeat++)
-                {
-                    // Repeats only time: the shortest run is the one least disturbed by other work on the machine.
-                    watch.Restart();
-                    new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath).Score(tokenized, cancellationToken);
-                    naiveBest = Min(naiveBest, watch.Elapsed);
-                    watch.Restart();
-                    new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer).Score(tokenized, cancellationToken);
-                    engineBest = Min(engineBest, watch.Elapsed);
-                }
-                naiveWall += naiveBest;
-                engineWall += engineBest;
-
-                if (cache is not null)
-                {
-                    cache.Store(tokenized, engineScores);
-                    watch.Restart();
-                    fromCache!.Score(tokenized, cancellationToken);
-                    warm += watch.Elapsed;
-                }
-                minimum += MinimumTokens(tokenized);
-                scored += ScoredPositions(tokenized);
-                agreement = agreement.Add(Compare(task.Format, set, naiveScores, engineScores, $"{checkpoint.Name} {unit}"));
+                units.Add(new Unit(control ? $"{task.Name} (control)" : task.Name, task.Format, set, encoder.Encode(set, cancellationToken)));
             }
         }
-        return new CheckpointComparison(checkpoint.Name, engine.Name, flops,
-            new AlgorithmMeasurement(naiveWall, naive.Statistics, flops.Of(naive.Statistics), naiveCpu),
-            new AlgorithmMeasurement(engineWall, engine.Statistics, flops.Of(engine.Statistics), engineCpu),
+
+        // One algorithm at a time, each with only its own model open, so that each peak is that algorithm's own.
+        var separate = ResidentMemory.ResetPeak();
+        var engineRun = Time(units, progress, $"{checkpoint.Name} engine", options.Repeats, cancellationToken,
+            () => CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer), scorer => scorer.Open(),
+            scorer => new LoglikelihoodScorer(scorer.Model, scorer.ModelPath, options.Scorer));
+        var enginePeak = ResidentMemory.Peak();
+        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, engineRun.CacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
+
+        separate &= ResidentMemory.ResetPeak();
+        var naiveRun = Time(units, progress, $"{checkpoint.Name} naive", options.Repeats, cancellationToken,
+            () => OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads }),
+            plain => new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath), plain => new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath));
+        var naivePeak = ResidentMemory.Peak();
+
+        TimeSpan? warm = null;
+        if (options.Cache?.For(ScoringIdentity.For(checkpoint, engineRun.Algorithm, options.Device)) is { } cache)
+        {
+            var fromCache = new CachedScorer(cache, Unreachable.Instance);
+            warm = TimeSpan.Zero;
+            for (var i = 0; i < units.Count; i++)
+            {
+                cache.Store(units[i].Requests, engineRun.Scores[i]);
+                var watch = Stopwatch.StartNew();
+                fromCache.Score(units[i].Requests, cancellationToken);
+                warm += watch.Elapsed;
+            }
+        }
+
+        long minimum = 0, scored = 0;
+        var agreement = Agreement.Empty;
+        for (var i = 0; i < units.Count; i++)
+        {
+            minimum += MinimumTokens(units[i].Requests);
+            scored += ScoredPositions(units[i].Requests);
+            agreement = agreement.Add(Compare(units[i].Format, units[i].Set, naiveRun.Scores[i], engineRun.Scores[i], $"{checkpoint.Name} {units[i].Name}"));
+        }
+        return new CheckpointComparison(checkpoint.Name, engineRun.Algorithm, flops,
+            new AlgorithmMeasurement(naiveRun.Wall, naiveRun.Statistics, flops.Of(naiveRun.Statistics), naiveRun.Cpu),
+            new AlgorithmMeasurement(engineRun.Wall, engineRun.Statistics, flops.Of(engineRun.Statistics), engineRun.Cpu),
             minimum, agreement, warm, scored, new MemoryPeaks(naivePeak, enginePeak, separate));
+    }
+
+    /// <summary>One task's (or control set's) requests, tokenized once for both algorithms.</summary>
+    private sealed record Unit(string Name, TaskFormat Format, RequestSet Set, IReadOnlyList<TokenizedRequest> Requests);
+
+    /// <summary>What one algorithm returned and spent over every unit.</summary>
+    private sealed record Phase(string Algorithm, IReadOnlyList<IReadOnlyList<ContinuationScore>> Scores, TimeSpan Wall, TimeSpan Cpu,
+        ScoringStatistics Statistics, KeyValueShape? CacheShape);
+
+    /// <summary>
+    /// Opens a model, warms both code paths up on a few requests, then scores every unit with <paramref name="scorer"/>
+    /// (whose statistics count); repeats only time, each with a <paramref name="fresh"/> scorer, and the shortest run
+    /// counts: it is the one least disturbed by other work on the machine. Disposes the model before returning.
+    /// </summary>
+    private static Phase Time<TModel>(IReadOnlyList<Unit> units, Action<string>? progress, string label, int repeats, CancellationToken cancellationToken,
+        Func<TModel> open, Func<TModel, ILoglikelihoodScorer> scorer, Func<TModel, ILoglikelihoodScorer> fresh)
+        where TModel : IDisposable
+    {
+        using var model = open();
+        var counted = scorer(model);
+        if (units.Count > 0) fresh(model).Score(units[0].Requests.Take(8).ToList(), cancellationToken);
+        var scores = new List<IReadOnlyList<ContinuationScore>>(units.Count);
+        var wall = TimeSpan.Zero;
+        var cpu = TimeSpan.Zero;
+        foreach (var unit in units)
+        {
+            progress?.Invoke($"{label}: {unit.Name}, {unit.Requests.Count} requests");
+            var processor = ProcessorTime();
+            var watch = Stopwatch.StartNew();
+            scores.Add(counted.Score(unit.Requests, cancellationToken));
+            var best = watch.Elapsed;
+            cpu += ProcessorTime() - processor;
+            for (var repeat = 1; repeat < repeats; repeat++)
+            {
+                watch.Restart();
+                fresh(model).Score(unit.Requests, cancellationToken);
+                best = Min(best, watch.Elapsed);
+            }
+            wall += best;
+        }
+        var (algorithm, statistics, shape) = counted switch
+        {
+            LoglikelihoodScorer engine when model is CheckpointScorer checkpointScorer => (checkpointScorer.Name, engine.Statistics, checkpointScorer.CacheShape),
+            NaiveLoglikelihoodScorer naive => ("naive", naive.Statistics, null),
+            _ => throw new InvalidOperationException($"no statistics for {counted.GetType().Name}"),
+        };
+        return new Phase(algorithm, scores, wall, cpu, statistics, shape);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -24,39 +24,65 @@ public sealed record SyntheticDecoderShape(string Name, int Width, int Layers, i
 
 /// <summary>
 /// Writes a random-weight GPT-2-style decoder as a plain ONNX export (inputs input_ids, attention_mask, position_ids;
-/// output logits [batch, sequence, V]) through <see cref="OnnxGraphBuilder"/>. The weights go to one external-data file,
-/// streamed as they are drawn from <see cref="SplitMix64"/>, so writing a model holds none of it in memory. Matrices are
-/// uniform with standard deviation 0.02 (the residual projections 0.02/√(2L), as GPT-2 initialises them), LayerNorm
-/// gains 1 and biases 0: the logits stay finite and of order one at any width.
+/// output logits [batch, sequence, V]) through <see cref="OnnxGraphBuilder"/>, and optionally the with-past export in the
+/// layout of optimum's (past_key_values.N.key/value [batch, heads, past, head size] in, present.N.key/value out, the
+/// attention mask over past and new tokens) on the same weights. The weights go to one external-data file, streamed as
+/// they are drawn from <see cref="SplitMix64"/>, so writing a model holds none of it in memory. Matrices are uniform with
+/// standard deviation 0.02 (the residual projections 0.02/√(2L), as GPT-2 initialises them), LayerNorm gains 1 and biases
+/// 0: the logits stay finite and of order one at any width.
 /// </summary>
 internal static class SyntheticDecoder
 {
     private const float Std = 0.02f;
     private const int Alignment = 4096;
 
-    /// <summary>Writes <c>{name}.onnx</c> and <c>{name}.onnx.data</c> into <paramref name="directory"/>; returns their paths.</summary>
-    public static (string Model, string Data) Write(SyntheticDecoderShape shape, string directory, ulong seed, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes <c>{name}.onnx</c> and <c>{name}.onnx.data</c> into <paramref name="directory"/>, and with
+    /// <paramref name="withPast"/> <c>{name}-with-past.onnx</c>, whose initializers point into the same data file.
+    /// </summary>
+    public static SyntheticExport Write(SyntheticDecoderShape shape, string directory, ulong seed, bool withPast = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Width % shape.Heads != 0) throw new ArgumentException($"width {shape.Width} is not a multiple of {shape.Heads} heads", nameof(shape));
         var modelPath = Path.Combine(directory, shape.Name + ".onnx");
         var dataPath = modelPath + ".data";
+        var location = Path.GetFileName(dataPath);
         var graph = new OnnxGraphBuilder(shape.Name);
-        using (var data = new WeightWriter(dataPath, Path.GetFileName(dataPath), graph, seed))
+        using (var data = WeightWriter.Create(dataPath, location, graph, seed))
         {
-            Build(graph, shape, data, cancellationToken);
+            Build(graph, shape, data, withPast: false, cancellationToken);
         }
-        File.WriteAllBytes(modelPath, graph.ToModel(producer: "InverseScaling.Benchmark synthetic").ToByteArray());
-        return (modelPath, dataPath);
+        File.WriteAllBytes(modelPath, graph.ToModel(producer: Producer).ToByteArray());
+        if (!withPast) return new(modelPath, dataPath, null);
+
+        // The same tensors in the same order land at the same offsets: declare them without writing the file again.
+        var withPastPath = Path.Combine(directory, shape.Name + "-with-past.onnx");
+        var pastGraph = new OnnxGraphBuilder(shape.Name + "-with-past");
+        using (var declared = WeightWriter.DeclareOnly(location, pastGraph))
+        {
+            Build(pastGraph, shape, declared, withPast: true, cancellationToken);
+        }
+        File.WriteAllBytes(withPastPath, pastGraph.ToModel(producer: Producer).ToByteArray());
+        return new(modelPath, dataPath, withPastPath);
     }
 
-    private static void Build(OnnxGraphBuilder g, SyntheticDecoderShape s, WeightWriter w, CancellationToken cancellationToken)
+    private const string Producer = "InverseScaling.Benchmark synthetic";
+
+    private static void Build(OnnxGraphBuilder g, SyntheticDecoderShape s, WeightWriter w, bool withPast, CancellationToken cancellationToken)
     {
         int d = s.Width, heads = s.Heads, headSize = d / heads;
         g.Input("input_ids", DataType.Int64, "batch", "sequence")
-            .Input("attention_mask", DataType.Int64, "batch", "sequence")
+            .Input("attention_mask", DataType.Int64, "batch", withPast ? "total" : "sequence")
             .Input("position_ids", DataType.Int64, "batch", "sequence")
             .Output("logits", DataType.Float, "batch", "sequence", s.Vocabulary);
+        for (var l = 0; l < s.Layers && withPast; l++)
+        {
+            foreach (var part in new[] { "key", "value" })
+            {
+                g.Input($"past_key_values.{l}.{part}", DataType.Float, "batch", heads, "past", headSize)
+                    .Output($"present.{l}.{part}", DataType.Float, "batch", heads, "total", headSize);
+            }
+        }
         w.Random("wte", Std, s.Vocabulary, d);
         w.Random("wpe", Std / 2, s.Context, d);
         Constant(g, "one", 1f);
@@ -72,11 +98,16 @@ internal static class SyntheticDecoder
             .Node("Gather", ["wpe", "position_ids"], ["pos"])
             .Node("Add", ["tok", "pos"], ["h_0"]);
 
-        // Additive bias [batch, 1, s, s]: −1e9 above the diagonal and at padded keys, 0 elsewhere.
-        g.Node("Shape", ["input_ids"], ["seq_len"], OnnxGraphBuilder.Attribute("start", 1L))
-            .Node("Concat", ["seq_len", "seq_len"], ["square"], OnnxGraphBuilder.Attribute("axis", 0L))
-            .Node("Expand", ["one", "square"], ["ones"])
-            .Node("Trilu", ["ones"], ["lower"], OnnxGraphBuilder.Attribute("upper", 0L))
+        // Additive bias [batch, 1, new, total]: −1e9 where a key lies after its query (key j > past + i) or is padding, 0
+        // elsewhere; total = past + new is the attention mask's length (without a past, the two lengths are equal).
+        Constant(g, "axis_zero", [0L]);
+        g.Node("Shape", ["input_ids"], ["new_len"], OnnxGraphBuilder.Attribute("start", 1L))
+            .Node("Shape", ["attention_mask"], ["total_len"], OnnxGraphBuilder.Attribute("start", 1L))
+            .Node("Sub", ["total_len", "new_len"], ["past_len_1"])
+            .Node("Squeeze", ["past_len_1", "axis_zero"], ["past_len"])
+            .Node("Concat", ["new_len", "total_len"], ["rectangle"], OnnxGraphBuilder.Attribute("axis", 0L))
+            .Node("Expand", ["one", "rectangle"], ["ones"])
+            .Node("Trilu", ["ones", "past_len"], ["lower"], OnnxGraphBuilder.Attribute("upper", 0L))
             .Node("Sub", ["lower", "one"], ["causal_0"])
             .Node("Mul", ["causal_0", "big"], ["causal"])
             .Node("Cast", ["attention_mask"], ["mask_f"], OnnxGraphBuilder.Attribute("to", (long)DataType.Float))
@@ -94,16 +125,24 @@ internal static class SyntheticDecoder
             LayerNorm(g, w, P("ln1"), h, P("a"), d);
             Linear(g, w, P("qkv"), P("a"), P("qkv"), d, 3 * d, Std);
             g.Node("Split", [P("qkv"), "qkv_split"], [P("q"), P("k"), P("v")], OnnxGraphBuilder.Attribute("axis", 2L));
-            foreach (var (part, perm) in new[] { ("q", new long[] { 0, 2, 1, 3 }), ("k", [0, 2, 3, 1]), ("v", [0, 2, 1, 3]) })
+            foreach (var part in new[] { "q", "k", "v" })
             {
                 g.Node("Reshape", [P(part), "heads_shape"], [P(part + "4")])
-                    .Node("Transpose", [P(part + "4")], [P(part + "h")], OnnxGraphBuilder.Attribute("perm", perm));
+                    .Node("Transpose", [P(part + "4")], [P(part + "h")], OnnxGraphBuilder.Attribute("perm", 0L, 2, 1, 3));
             }
-            g.Node("MatMul", [P("qh"), P("kh")], [P("s0")])
+            var (keys, values) = (P("kh"), P("vh"));
+            if (withPast)
+            {
+                (keys, values) = ($"present.{l}.key", $"present.{l}.value");
+                g.Node("Concat", [$"past_key_values.{l}.key", P("kh")], [keys], OnnxGraphBuilder.Attribute("axis", 2L))
+                    .Node("Concat", [$"past_key_values.{l}.value", P("vh")], [values], OnnxGraphBuilder.Attribute("axis", 2L));
+            }
+            g.Node("Transpose", [keys], [P("kt")], OnnxGraphBuilder.Attribute("perm", 0L, 1, 3, 2))
+                .Node("MatMul", [P("qh"), P("kt")], [P("s0")])
                 .Node("Mul", [P("s0"), "scale"], [P("s1")])
                 .Node("Add", [P("s1"), "bias"], [P("s2")])
                 .Node("Softmax", [P("s2")], [P("p")], OnnxGraphBuilder.Attribute("axis", -1L))
-                .Node("MatMul", [P("p"), P("vh")], [P("c0")])
+                .Node("MatMul", [P("p"), values], [P("c0")])
                 .Node("Transpose", [P("c0")], [P("c1")], OnnxGraphBuilder.Attribute("perm", 0L, 2, 1, 3))
                 .Node("Reshape", [P("c1"), "width_shape"], [P("c")]);
             Linear(g, w, P("attn_out"), P("c"), P("o"), d, d, residual);
@@ -145,12 +184,31 @@ internal static class SyntheticDecoder
     private static void Constant(OnnxGraphBuilder g, string name, params ReadOnlySpan<long> values) =>
         g.Node("Constant", [], [name], OnnxGraphBuilder.Attribute("value_ints", values));
 
-    /// <summary>Appends float32 tensors to the external-data file, each at a 4 KiB-aligned offset, and declares them on the graph.</summary>
-    private sealed class WeightWriter(string path, string location, OnnxGraphBuilder graph, ulong seed) : IDisposable
+    /// <summary>
+    /// Appends float32 tensors to the external-data file, each at a 4 KiB-aligned offset, and declares them on the graph;
+    /// <see cref="DeclareOnly"/> declares the same offsets without drawing or writing anything.
+    /// </summary>
+    private sealed class WeightWriter : IDisposable
     {
-        private readonly FileStream stream = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        private readonly FileStream? stream;
+        private readonly string location;
+        private readonly OnnxGraphBuilder graph;
         private readonly float[] buffer = new float[1 << 16];
-        private SplitMix64 random = new(seed);
+        private SplitMix64 random;
+        private long position;
+
+        private WeightWriter(FileStream? stream, string location, OnnxGraphBuilder graph, ulong seed)
+        {
+            this.stream = stream;
+            this.location = location;
+            this.graph = graph;
+            random = new(seed);
+        }
+
+        public static WeightWriter Create(string path, string location, OnnxGraphBuilder graph, ulong seed) =>
+            new(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20), location, graph, seed);
+
+        public static WeightWriter DeclareOnly(string location, OnnxGraphBuilder graph) => new(null, location, graph, 0);
 
         /// <summary>Uniform on [−√3·std, √3·std): standard deviation <paramref name="std"/>.</summary>
         public void Random(string name, float std, params ReadOnlySpan<long> dims)
@@ -166,21 +224,26 @@ internal static class SyntheticDecoder
 
         private void Write(string name, ReadOnlySpan<long> dims, Action<Span<float>> fill)
         {
-            var padding = (Alignment - stream.Position % Alignment) % Alignment;
-            for (var i = 0; i < padding; i++) stream.WriteByte(0);
-            var offset = stream.Position;
+            var padding = (Alignment - position % Alignment) % Alignment;
+            for (var i = 0; i < padding && stream is not null; i++) stream.WriteByte(0);
+            position += padding;
+            var offset = position;
             long count = 1;
             foreach (var dim in dims) count *= dim;
-            for (long done = 0; done < count;)
+            for (long done = 0; done < count && stream is not null;)
             {
                 var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, count - done));
                 fill(chunk);
                 stream.Write(MemoryMarshal.AsBytes(chunk));
                 done += chunk.Length;
             }
+            position += count * sizeof(float);
             graph.ExternalInitializer(name, DataType.Float, dims, location, offset, count * sizeof(float));
         }
 
-        public void Dispose() => stream.Dispose();
+        public void Dispose() => stream?.Dispose();
     }
 }
+
+/// <summary>The files <see cref="SyntheticDecoder.Write"/> wrote: the plain export, its weights, and the with-past export when asked for.</summary>
+internal sealed record SyntheticExport(string Model, string Data, string? WithPast);

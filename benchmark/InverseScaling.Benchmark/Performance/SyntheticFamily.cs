@@ -36,7 +36,8 @@ public static class SyntheticFamily
     };
 
     /// <summary>Writes the checkpoints and their family.json into <paramref name="directory"/>; returns the manifest's path.</summary>
-    public static string Write(string directory, IReadOnlyList<SyntheticDecoderShape> shapes, ulong seed = 20250615, CancellationToken cancellationToken = default)
+    /// <param name="withPast">Also write each checkpoint's with-past export (as optimum exports decoders) and list it under <c>files.onnxWithPast</c>.</param>
+    public static string Write(string directory, IReadOnlyList<SyntheticDecoderShape> shapes, ulong seed = 20250615, bool withPast = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shapes);
         Directory.CreateDirectory(Path.Combine(directory, "checkpoints"));
@@ -44,11 +45,13 @@ public static class SyntheticFamily
         for (var i = 0; i < shapes.Count; i++)
         {
             var shape = shapes[i];
-            var (model, data) = SyntheticDecoder.Write(shape, Path.Combine(directory, "checkpoints"), seed + (ulong)i, cancellationToken);
-            var onnx = new FileRef(Relative(directory, model), FileHash.Sha256(model, cancellationToken), [new FileRef(Relative(directory, data), FileHash.Sha256(data, cancellationToken))]);
+            var export = SyntheticDecoder.Write(shape, Path.Combine(directory, "checkpoints"), seed + (ulong)i, withPast, cancellationToken);
+            FileRef[] weights = [new FileRef(Relative(directory, export.Data), FileHash.Sha256(export.Data, cancellationToken))];
+            var onnx = new FileRef(Relative(directory, export.Model), FileHash.Sha256(export.Model, cancellationToken), weights);
+            var onnxWithPast = export.WithPast is { } pastFile ? new FileRef(Relative(directory, pastFile), FileHash.Sha256(pastFile, cancellationToken), weights) : null;
             FileRef? ranks = shape.Vocabulary == Gpt2Vocabulary ? null : WideRanks(directory, shape.Vocabulary);
             entries.Add(new CheckpointManifest(shape.Name, shape.NonEmbeddingParameters, shape.Parameters, null, null, null, shape.Context,
-                new BosSpec(BosSpec.None, "<|endoftext|>"), new CheckpointFiles(onnx, Tiktoken: ranks), Tiktoken: "gpt2"));
+                new BosSpec(BosSpec.None, "<|endoftext|>"), new CheckpointFiles(onnx, OnnxWithPast: onnxWithPast, Tiktoken: ranks), Tiktoken: "gpt2"));
         }
         var manifest = new FamilyManifest(FamilyManifest.CurrentSchemaVersion, Name,
             "Random-weight GPT-2-shaped decoders written by bench --synthetic for timing; their results mean nothing.", entries);

@@ -1,6 +1,7 @@
 using InverseScaling.Benchmark.Families;
 using InverseScaling.Benchmark.Performance;
 using InverseScaling.Benchmark.Scoring;
+using InverseScaling.Benchmark.Tasks;
 using InverseScaling.Benchmark.Tokenization;
 
 namespace InverseScaling.Benchmark.Tests.Performance;
@@ -21,7 +22,7 @@ public sealed class SyntheticFamilyTests
     [Fact]
     public void The_written_model_has_the_shapes_parameters_a_tied_head_and_its_position_table()
     {
-        var (model, data) = SyntheticDecoder.Write(Small, TestPaths.NewTempDirectory(), 7, TestContext.Current.CancellationToken);
+        var (model, data, withPast) = SyntheticDecoder.Write(Small, TestPaths.NewTempDirectory(), 7, cancellationToken: TestContext.Current.CancellationToken);
 
         var facts = ModelInspector.Inspect(model, TestContext.Current.CancellationToken);
         // 2·(12·256 + 13·16) + 2·16 = 6,592 non-embedding; + (64 + 32)·16 = 8,128.
@@ -30,12 +31,13 @@ public sealed class SyntheticFamilyTests
         Assert.True(facts.TiedHead);
         Assert.Equal(32, facts.PositionLimit);
         Assert.Equal([Path.GetFullPath(data)], facts.ExternalData);
+        Assert.Null(withPast);
     }
 
     [Fact]
     public void The_model_is_causal_ignores_padding_and_gives_finite_logits_of_order_one()
     {
-        var path = SyntheticDecoder.Write(Small, TestPaths.NewTempDirectory(), 7, TestContext.Current.CancellationToken).Model;
+        var path = SyntheticDecoder.Write(Small, TestPaths.NewTempDirectory(), 7, cancellationToken: TestContext.Current.CancellationToken).Model;
         using var model = OnnxDecoder.Create(path, new OnnxModelOptions(64, 32, 1));
         float[] Run(long[] tokens, int[] lengths, int length)
         {
@@ -73,5 +75,61 @@ public sealed class SyntheticFamilyTests
         Assert.Equal([15496, 995], narrow.Encode("Hello world")); // GPT-2's ids
         Assert.Equal(narrow.Encode("Hello world, ÿþ résumé <|endoftext|>"), wide.Encode("Hello world, ÿþ résumé <|endoftext|>"));
         Assert.Equal(8_128 - 64 * 16 + 50_257 * 16, family.Checkpoints[0].Manifest.Parameters);
+    }
+
+    [Fact]
+    public void The_with_past_export_reads_the_plain_exports_weights_and_continues_its_logits()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var directory = TestPaths.NewTempDirectory();
+        var export = SyntheticDecoder.Write(Small, directory, 7, withPast: true, cancel);
+        Assert.NotNull(export.WithPast);
+        Assert.Equal([export.WithPast, export.Model, export.Model + ".data"], Directory.GetFiles(directory).Order(StringComparer.Ordinal)); // one weights file for both
+        var options = new OnnxModelOptions(64, 32, 1);
+        using var plain = OnnxDecoder.Create(export.Model, options);
+        using var withPast = OnnxDecoder.Create(export.WithPast, options, OnnxExport.WithPast);
+        Assert.Equal(new KeyValueShape(2, 2, 8), withPast.CacheShape);
+
+        long[] text = [5, 9, 13, 2, 40, 7];
+        float[] reference = [];
+        plain.Forward(text, [6], 6, logits => reference = logits.ToArray(), cancel);
+
+        // Prefill [5, 9, 13] beside a shorter row, continue the first row with [2, 40, 7] and the second with [2].
+        var worst = 0.0;
+        using var cache = withPast.Prefill([5, 9, 13, 5, 9, 0], [3, 2], 3, next => worst = Math.Max(worst, MaxDifference(reference.AsSpan(2 * 64, 64), next[..64])), cancel);
+        withPast.Extend(cache, [0, 1], [2, 40, 7, 2, 0, 0], [3, 1], 3, logits => worst = Math.Max(worst, MaxDifference(reference.AsSpan(3 * 64, 3 * 64), logits[..(3 * 64)])), cancel);
+        float[] shortRow = [];
+        plain.Forward([5, 9, 2], [3], 3, logits => shortRow = logits.ToArray(), cancel);
+        withPast.Extend(cache, [1], [2], [1], 1, logits => worst = Math.Max(worst, MaxDifference(shortRow.AsSpan(2 * 64, 64), logits)), cancel);
+
+        Assert.True(worst <= 1e-5, $"the with-past export's logits differ from the plain export's by {worst:E2}");
+    }
+
+    [Fact]
+    public void Bench_on_a_with_past_family_runs_the_key_value_engine_below_the_minimum_and_agrees_with_the_naive_algorithm()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var directory = TestPaths.NewTempDirectory();
+        var manifest = SyntheticFamily.Write(directory, [new SyntheticDecoderShape("w16", 16, 2, 2, SyntheticFamily.Gpt2Vocabulary, 1_024)], cancellationToken: cancel);
+        var family = FamilyLoader.Load(manifest, cancellationToken: cancel);
+        var tasks = TaskCatalog.Discover(TestPaths.Tasks).Where(t => t.Name is "neqa" or "memo-trap").ToList();
+
+        var result = AlgorithmComparison.Compare(family.Checkpoints[0], tasks, new ComparisonOptions(Limit: 3, IncludeControls: false), manifest, cancellationToken: cancel);
+
+        Assert.Equal("engine/kv-cache", result.EngineAlgorithm);
+        Assert.True(result.Agreement.Within(1e-5), $"engine and naive differ by {result.Agreement.MaxRequestDifference:E2} ({result.Agreement.Worst})");
+        Assert.Equal(2 * 3 * 2, result.Agreement.Requests); // two tasks, three examples, two classes each
+        // A continuation's last token is never run, and each context is prefilled once: below the minimum.
+        Assert.InRange(result.Engine.Statistics.Tokens, 1, result.MinimumTokens - 1);
+        Assert.True(result.Naive.Statistics.Tokens > result.MinimumTokens);
+        Assert.True(result.Memory!.Separate);
+    }
+
+    private static double MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        var worst = 0.0;
+        for (var i = 0; i < a.Length; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]));
+        return worst;
     }
 }
