@@ -9,7 +9,8 @@ namespace InverseScaling.Benchmark.Cli.Commands;
 /// <summary><c>bench --synthetic</c>, and the cost split, head FLOPs and memory lines every bench prints.</summary>
 internal static partial class BenchCommand
 {
-    private const int SyntheticLimit = 4;
+    // A unit of 4 examples is 4 to 12 requests, too few to fill the engine's batches as a real task (hundreds of examples) does.
+    private const int SyntheticLimit = 16;
     private const double MiB = 1024 * 1024;
 
     private static string Describe(IReadOnlyList<SyntheticDecoderShape> shapes) =>

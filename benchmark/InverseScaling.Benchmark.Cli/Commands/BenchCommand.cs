@@ -45,7 +45,7 @@ internal static partial class BenchCommand
         };
         var synthetic = new Option<bool>("--synthetic")
         {
-            Description = "Measure on random-weight GPT-2-shaped checkpoints built in a temporary folder (deleted afterwards); --limit defaults to 4.",
+            Description = "Measure on random-weight GPT-2-shaped checkpoints built in a temporary folder (deleted afterwards); --limit defaults to 16.",
         };
         var sizes = new Option<string>("--sizes")
         {

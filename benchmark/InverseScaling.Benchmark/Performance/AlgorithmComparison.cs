@@ -162,7 +162,7 @@ public static class AlgorithmComparison
         ScoringStatistics Statistics, KeyValueShape? CacheShape);
 
     /// <summary>
-    /// Opens a model, warms both code paths up on a few requests, then scores every unit with <paramref name="scorer"/>
+    /// Opens a model, warms it up on a few requests of each unit, then scores every unit with <paramref name="scorer"/>
     /// (whose statistics count); repeats only time, each with a <paramref name="fresh"/> scorer, and the shortest run
     /// counts: it is the one least disturbed by other work on the machine. Disposes the model before returning.
     /// </summary>
@@ -172,7 +172,8 @@ public static class AlgorithmComparison
     {
         using var model = open();
         var counted = scorer(model);
-        if (units.Count > 0) fresh(model).Score(units[0].Requests.Take(8).ToList(), cancellationToken);
+        // A few requests of every unit compile each code path and grow the allocator's arena to each task's lengths.
+        fresh(model).Score(units.SelectMany(u => u.Requests.Take(2)).ToList(), cancellationToken);
         var scores = new List<IReadOnlyList<ContinuationScore>>(units.Count);
         var wall = TimeSpan.Zero;
         var cpu = TimeSpan.Zero;
