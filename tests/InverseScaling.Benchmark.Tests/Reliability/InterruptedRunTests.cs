@@ -38,7 +38,8 @@ public sealed class InterruptedRunTests(ITestOutputHelper output)
 
         var random = new SplitMix64(6007);
         var kills = 0;
-        for (var attempt = 0; kills < 6 && attempt < 8; attempt++)
+        // A signal drawn late may miss a run that went faster than the reference: up to 12 fresh runs to land 6.
+        for (var attempt = 0; kills < 6 && attempt < 12; attempt++)
         {
             var run = $"interrupted-{attempt}";
             for (var i = 0; i < 3; i++)
