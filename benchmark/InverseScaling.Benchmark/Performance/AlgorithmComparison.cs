@@ -114,26 +114,37 @@ public static class AlgorithmComparison
 
         // One algorithm at a time, each with only its own model open, so that each peak is that algorithm's own.
         var separate = ResidentMemory.ResetPeak();
-        var engineRun = Time(units, progress, $"{checkpoint.Name} engine", options.Repeats, cancellationToken,
-            () => CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer), scorer => scorer.Open(),
-            scorer => new LoglikelihoodScorer(scorer.Model, scorer.ModelPath, options.Scorer));
+        string algorithm;
+        KeyValueShape? cacheShape;
+        Phase engine;
+        using (var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer))
+        {
+            var scorer = checkpointScorer.Open();
+            engine = Time(units, scorer, () => new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer),
+                $"{checkpoint.Name} engine", options.Repeats, progress, cancellationToken) with { Statistics = scorer.Statistics };
+            (algorithm, cacheShape) = (checkpointScorer.Name, checkpointScorer.CacheShape);
+        }
         var enginePeak = ResidentMemory.Peak();
-        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, engineRun.CacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
+        var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, cacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
 
         separate &= ResidentMemory.ResetPeak();
-        var naiveRun = Time(units, progress, $"{checkpoint.Name} naive", options.Repeats, cancellationToken,
-            () => OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads }),
-            plain => new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath), plain => new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath));
+        Phase naive;
+        using (var plain = OnnxDecoder.Create(checkpoint.OnnxPath, modelOptions with { IntraOpThreads = options.IntraOpThreads }))
+        {
+            var scorer = new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath);
+            naive = Time(units, scorer, () => new NaiveLoglikelihoodScorer(plain, checkpoint.OnnxPath),
+                $"{checkpoint.Name} naive", options.Repeats, progress, cancellationToken) with { Statistics = scorer.Statistics };
+        }
         var naivePeak = ResidentMemory.Peak();
 
         TimeSpan? warm = null;
-        if (options.Cache?.For(ScoringIdentity.For(checkpoint, engineRun.Algorithm, options.Device)) is { } cache)
+        if (options.Cache?.For(ScoringIdentity.For(checkpoint, algorithm, options.Device)) is { } cache)
         {
             var fromCache = new CachedScorer(cache, Unreachable.Instance);
             warm = TimeSpan.Zero;
             for (var i = 0; i < units.Count; i++)
             {
-                cache.Store(units[i].Requests, engineRun.Scores[i]);
+                cache.Store(units[i].Requests, engine.Scores[i]);
                 var watch = Stopwatch.StartNew();
                 fromCache.Score(units[i].Requests, cancellationToken);
                 warm += watch.Elapsed;
@@ -146,11 +157,11 @@ public static class AlgorithmComparison
         {
             minimum += MinimumTokens(units[i].Requests);
             scored += ScoredPositions(units[i].Requests);
-            agreement = agreement.Add(Compare(units[i].Format, units[i].Set, naiveRun.Scores[i], engineRun.Scores[i], $"{checkpoint.Name} {units[i].Name}"));
+            agreement = agreement.Add(Compare(units[i].Format, units[i].Set, naive.Scores[i], engine.Scores[i], $"{checkpoint.Name} {units[i].Name}"));
         }
-        return new CheckpointComparison(checkpoint.Name, engineRun.Algorithm, flops,
-            new AlgorithmMeasurement(naiveRun.Wall, naiveRun.Statistics, flops.Of(naiveRun.Statistics), naiveRun.Cpu),
-            new AlgorithmMeasurement(engineRun.Wall, engineRun.Statistics, flops.Of(engineRun.Statistics), engineRun.Cpu),
+        return new CheckpointComparison(checkpoint.Name, algorithm, flops,
+            new AlgorithmMeasurement(naive.Wall, naive.Statistics, flops.Of(naive.Statistics), naive.Cpu),
+            new AlgorithmMeasurement(engine.Wall, engine.Statistics, flops.Of(engine.Statistics), engine.Cpu),
             minimum, agreement, warm, scored, new MemoryPeaks(naivePeak, enginePeak, separate));
     }
 
@@ -158,22 +169,21 @@ public static class AlgorithmComparison
     private sealed record Unit(string Name, TaskFormat Format, RequestSet Set, IReadOnlyList<TokenizedRequest> Requests);
 
     /// <summary>What one algorithm returned and spent over every unit.</summary>
-    private sealed record Phase(string Algorithm, IReadOnlyList<IReadOnlyList<ContinuationScore>> Scores, TimeSpan Wall, TimeSpan Cpu,
-        ScoringStatistics Statistics, KeyValueShape? CacheShape);
+    private sealed record Phase(IReadOnlyList<IReadOnlyList<ContinuationScore>> Scores, TimeSpan Wall, TimeSpan Cpu)
+    {
+        public ScoringStatistics Statistics { get; init; } = ScoringStatistics.Empty;
+    }
 
     /// <summary>
-    /// Opens a model, warms it up on a few requests of each unit, then scores every unit with <paramref name="scorer"/>
-    /// (whose statistics count); repeats only time, each with a <paramref name="fresh"/> scorer, and the shortest run
-    /// counts: it is the one least disturbed by other work on the machine. Disposes the model before returning.
+    /// Warms the model up on a few requests of each unit, then scores every unit with <paramref name="counted"/> (whose
+    /// statistics the caller reads); repeats only time, each with a <paramref name="fresh"/> scorer on the same model,
+    /// and the shortest run counts: it is the one least disturbed by other work on the machine.
     /// </summary>
-    private static Phase Time<TModel>(IReadOnlyList<Unit> units, Action<string>? progress, string label, int repeats, CancellationToken cancellationToken,
-        Func<TModel> open, Func<TModel, ILoglikelihoodScorer> scorer, Func<TModel, ILoglikelihoodScorer> fresh)
-        where TModel : IDisposable
+    private static Phase Time(IReadOnlyList<Unit> units, ILoglikelihoodScorer counted, Func<ILoglikelihoodScorer> fresh, string label, int repeats,
+        Action<string>? progress, CancellationToken cancellationToken)
     {
-        using var model = open();
-        var counted = scorer(model);
         // A few requests of every unit compile each code path and grow the allocator's arena to each task's lengths.
-        fresh(model).Score(units.SelectMany(u => u.Requests.Take(2)).ToList(), cancellationToken);
+        fresh().Score(units.SelectMany(u => u.Requests.Take(2)).ToList(), cancellationToken);
         var scores = new List<IReadOnlyList<ContinuationScore>>(units.Count);
         var wall = TimeSpan.Zero;
         var cpu = TimeSpan.Zero;
@@ -188,18 +198,12 @@ public static class AlgorithmComparison
             for (var repeat = 1; repeat < repeats; repeat++)
             {
                 watch.Restart();
-                fresh(model).Score(unit.Requests, cancellationToken);
+                fresh().Score(unit.Requests, cancellationToken);
                 best = Min(best, watch.Elapsed);
             }
             wall += best;
         }
-        var (algorithm, statistics, shape) = counted switch
-        {
-            LoglikelihoodScorer engine when model is CheckpointScorer checkpointScorer => (checkpointScorer.Name, engine.Statistics, checkpointScorer.CacheShape),
-            NaiveLoglikelihoodScorer naive => ("naive", naive.Statistics, null),
-            _ => throw new InvalidOperationException($"no statistics for {counted.GetType().Name}"),
-        };
-        return new Phase(algorithm, scores, wall, cpu, statistics, shape);
+        return new Phase(scores, wall, cpu);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
