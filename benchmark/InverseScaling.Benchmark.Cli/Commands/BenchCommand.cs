@@ -72,7 +72,7 @@ internal static partial class BenchCommand
             var familyPath = parse.GetValue(family.Option) ?? layout.ReferenceFamily;
             if (isSynthetic && parse.GetValue(family.Option) is not null) errors.Add("--family and --synthetic: give one; --synthetic builds its own family");
             else if (familyPath is null && !isSynthetic) errors.Add(FamilyOption.NoDefault);
-            if (!isSynthetic && parse.GetValue(plainExports)) errors.Add("--plain-exports applies to --synthetic only; a family's own exports are the ones its family.json lists");
+            if (!isSynthetic && parse.GetValue(plainExports)) errors.Add("--plain-exports without --synthetic: add --synthetic, or leave --plain-exports out (a family's own exports are those its family.json lists)");
             var shapes = isSynthetic ? SyntheticShapes(parse.GetValue(sizes)!, parse.GetValue(checkpoints), errors) : null;
             var executionDevice = errors.Try(() => Scoring.ExecutionDevice.Parse(parse.GetValue(scoring.Device)!).RequireAvailable());
             var limit = errors.WholeNumber(scoring.Limit.Name, parse.GetValue(scoring.Limit), 1, "give the number of examples to score per task, 1 or more, or leave --limit out for all");

@@ -37,7 +37,7 @@ public sealed class SyntheticBenchTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            ["error: --plain-exports applies to --synthetic only; a family's own exports are the ones its family.json lists"],
+            ["error: --plain-exports without --synthetic: add --synthetic, or leave --plain-exports out (a family's own exports are those its family.json lists)"],
             result.ErrorLines);
     }
 }
