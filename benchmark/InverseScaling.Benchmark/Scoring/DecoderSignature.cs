@@ -16,6 +16,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="KeepsLastLogits">The model takes <c>logits_to_keep</c> (int64; n &gt; 0 projects only the last n positions).</param>
 /// <param name="Past">The past inputs, or null when the model has none.</param>
 /// <param name="GatheredHead">The model is derived by <see cref="Onnx.HeadGatherRewriter"/>: it takes flat positions and returns logits [positions, vocabulary].</param>
+/// <param name="GatheredRows">The model is derived by <see cref="Onnx.PastRowGatherRewriter"/>: it takes the past row of each batch row.</param>
 internal sealed partial record DecoderSignature(
     bool AttentionMask,
     bool PositionIds,
@@ -24,7 +25,8 @@ internal sealed partial record DecoderSignature(
     bool LogitsToKeepRequired,
     bool HalfLogits,
     PastSignature? Past,
-    bool GatheredHead = false)
+    bool GatheredHead = false,
+    bool GatheredRows = false)
 {
     public const string InputIds = "input_ids";
     public const string AttentionMaskName = "attention_mask";
@@ -38,7 +40,8 @@ internal sealed partial record DecoderSignature(
 
     /// <exception cref="BenchmarkInputException">An input or output the decoder cannot drive, or (for a with-past export) no key/value reuse.</exception>
     /// <param name="gatheredHead">The session runs a model derived by <see cref="Onnx.HeadGatherRewriter"/>.</param>
-    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export, bool gatheredHead = false)
+    /// <param name="gatheredRows">The session runs a model derived by <see cref="Onnx.PastRowGatherRewriter"/>.</param>
+    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export, bool gatheredHead = false, bool gatheredRows = false)
     {
         var halfLogits = PlanLogits(path, session, vocabulary, gatheredHead ? 2 : 3);
         var inputs = session.InputMetadata;
@@ -72,6 +75,7 @@ internal sealed partial record DecoderSignature(
                 case LogitsToKeep:
                     break;
                 case Onnx.HeadGatherRewriter.PositionsInput when gatheredHead:
+                case Onnx.PastRowGatherRewriter.RowsInput when gatheredRows:
                     break;
                 default:
                     if (!PastName().IsMatch(name)) throw UnknownInput(path, name, export);
@@ -87,7 +91,7 @@ internal sealed partial record DecoderSignature(
         }
         var past = pastInputs.Count == 0 ? null : PastSignature.Plan(path, session, pastInputs);
         var signature = new DecoderSignature(inputs.ContainsKey(AttentionMaskName), inputs.ContainsKey(PositionIdsName), inputs.ContainsKey(UseCacheBranch),
-            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past, gatheredHead);
+            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past, gatheredHead, gatheredRows && past is not null);
         if (export == OnnxExport.WithPast) signature.RequireReuse(path);
         return signature;
     }

@@ -90,6 +90,17 @@ public sealed record ExecutionDevice(string Name, string Provider, int DeviceId)
     }
 
     /// <summary>
+    /// The memory a model's keys and values stay in between calls: the device's own for CUDA, TensorRT and ROCm; null (the
+    /// host) for the CPU and DirectML. The caller disposes it.
+    /// </summary>
+    internal OrtMemoryInfo? CreateDeviceMemory() => Name switch
+    {
+        "cuda" or "tensorrt" => new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, DeviceId, OrtMemType.Default),
+        "rocm" => new OrtMemoryInfo(OrtMemoryInfo.allocatorHIP, OrtAllocatorType.DeviceAllocator, DeviceId, OrtMemType.Default),
+        _ => null,
+    };
+
+    /// <summary>
     /// The provider was appended but failed when a session started on it (no driver, no device with this index): true where
     /// the runtime's message names the provider's libraries or device.
     /// </summary>

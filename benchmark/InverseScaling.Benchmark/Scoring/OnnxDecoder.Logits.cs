@@ -26,7 +26,7 @@ internal sealed partial class OnnxDecoder
             return;
         }
         using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
-            gather, logitsOnly, cancellationToken);
+            gather, presents: false, cancellationToken);
         consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
     }
 

@@ -18,7 +18,9 @@ namespace InverseScaling.Benchmark.Scoring;
 /// past_key_values.* and return present.*: prompts run left-padded (so <c>logits_to_keep</c> = 1 gives each row's
 /// next-token logits) and text after them right-padded on gathered cache rows. Opened with
 /// <see cref="OnnxModelOptions.GatherLogits"/>, it runs a derived model whose head computes only the positions asked for
-/// (<see cref="GathersLogits"/>). Non-finite logits are the scorer's to find.
+/// (<see cref="GathersLogits"/>). Every call runs through an I/O binding: the logits come back to the host, and a
+/// with-past export's keys and values stay in the device's memory (<see cref="ExecutionDevice.CreateDeviceMemory"/>),
+/// its cache rows gathered inside the model (<see cref="GathersCacheRows"/>). Non-finite logits are the scorer's to find.
 /// </summary>
 internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
 {
@@ -28,20 +30,20 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
     private readonly InferenceSession session;
     private readonly DecoderSignature signature;
     private readonly int prefillChunk;
-    private readonly string[] logitsOnly = [Logits];
-    private readonly string[] logitsAndPresents;
+    private readonly OrtMemoryInfo? deviceMemory;
 
-    private OnnxDecoder(string path, OnnxExport export, GatheredHeadSession opened, DecoderSignature signature, OnnxModelOptions options)
+    private OnnxDecoder(string path, OnnxExport export, DecoderSession opened, DecoderSignature signature, OnnxModelOptions options)
     {
         Path = path;
         Export = export;
         session = opened.Session;
-        HeadGatherFallback = opened.Fallback;
+        HeadGatherFallback = opened.HeadFallback;
+        CacheRowsFallback = opened.RowsFallback;
         this.signature = signature;
         prefillChunk = options.PrefillChunk;
-        logitsAndPresents = [Logits, .. signature.Past?.Presents ?? []];
         VocabularySize = options.VocabularySize;
         MaxContext = options.MaxContext;
+        if (signature.GatheredRows) deviceMemory = options.Device.CreateDeviceMemory();
     }
 
     /// <summary>The ONNX file, as given to <see cref="Create"/>.</summary>
@@ -69,6 +71,15 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
     public string? HeadGatherFallback { get; }
 
     /// <summary>
+    /// True when the model gathers the cache rows a batch continues itself (a derived model; see <see cref="PastRowGatherRewriter"/>),
+    /// so keys and values never pass through the host; false for a plain export, or when <see cref="CacheRowsFallback"/> says why not.
+    /// </summary>
+    public bool GathersCacheRows => signature.GatheredRows;
+
+    /// <summary>Why a with-past export's cache rows are gathered on the host, its keys and values kept there; null when they are not.</summary>
+    public string? CacheRowsFallback { get; }
+
+    /// <summary>
     /// Opens <paramref name="path"/> and plans its signature. A with-past export whose metadata names the file holding its
     /// weights (<c>isb.weights_file</c>, <c>isb.weights_sha256</c>, written by the reference family's export_with_past.py)
     /// must sit beside that file, with that sha256.
@@ -86,10 +97,10 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         }
         if (export == OnnxExport.WithPast) CheckWeightsFile(path, field);
 
-        var opened = GatheredHeadSession.Open(path, options, field);
+        var opened = DecoderSession.Open(path, options, field, export == OnnxExport.WithPast);
         try
         {
-            return new OnnxDecoder(path, export, opened, Plan(path, opened.Session, options.VocabularySize, export, opened.Gathered), options);
+            return new OnnxDecoder(path, export, opened, Plan(path, opened.Session, options.VocabularySize, export, opened.GatheredHead, opened.GatheredRows), options);
         }
         catch
         {
@@ -105,7 +116,7 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         var batch = CheckBatch(tokens, lengths, sequenceLength);
         var gather = GathersLogits ? Every(batch * sequenceLength) : null;
         using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
-            gather, logitsOnly, cancellationToken);
+            gather, presents: false, cancellationToken);
         consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
     }
 
@@ -127,9 +138,9 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
                 var width = Math.Min(chunk, sequenceLength - start);
                 var chunkIds = width < sequenceLength ? DecoderInputs.Columns(ids, batch, sequenceLength, start, width) : ids;
                 var chunkMask = width < sequenceLength ? DecoderInputs.Columns(mask, batch, sequenceLength, 0, start + width) : mask;
-                var past = outputs is null ? null : outputs.Skip(1).ToList();
+                var past = outputs is null ? null : new PastRows(outputs.Skip(1).ToList(), Every(batch));
                 var gather = GathersLogits ? LastOfEachRow(batch, width, start + width == sequenceLength) : null;
-                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: signature.KeepsLastLogits && !GathersLogits, gather, logitsAndPresents, cancellationToken);
+                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: signature.KeepsLastLogits && !GathersLogits, gather, presents: true, cancellationToken);
                 outputs?.Dispose();
                 outputs = next;
             }
@@ -185,10 +196,17 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
             past.Mask.AsSpan(cacheRows[row] * past.Length, past.Length).CopyTo(mask.AsSpan(row * width));
             mask.AsSpan(row * width + past.Length, lengths[row]).Fill(1);
         }
+        if (GathersCacheRows)
+        {
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(past.Outputs.Skip(1).ToList(), Array.ConvertAll(cacheRows.ToArray(), r => (long)r)),
+                keepLast: false, gather, presents: false, cancellationToken);
+            consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
+            return;
+        }
         var gathered = past.Gather(cacheRows.ToArray(), CacheShape, signature.Past!.ElementType);
         try
         {
-            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, gathered, keepLast: false, gather, logitsOnly, cancellationToken);
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(gathered, null), keepLast: false, gather, presents: false, cancellationToken);
             consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
         }
         finally
@@ -197,7 +215,11 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         }
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        session.Dispose();
+        deviceMemory?.Dispose();
+    }
 
     private void RequireReuse()
     {
@@ -222,23 +244,26 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         return batch;
     }
 
+    /// <summary>Keys and values a call continues: present outputs of an earlier call, and the row of them each batch row continues (null: row i continues row i, the values already gathered).</summary>
+    private sealed record PastRows(IReadOnlyList<OrtValue> Values, long[]? Rows);
+
     /// <summary>
     /// One session run on <paramref name="mask"/> [batch, past + new]; <paramref name="past"/> null feeds an empty past;
-    /// <paramref name="gather"/> the flat positions of a gathered head (null when the model has none).
+    /// <paramref name="gather"/> the flat positions of a gathered head (null when the model has none). Returns the logits,
+    /// on the host, then the presents when <paramref name="presents"/>, in the device's memory when the model gathers its
+    /// cache rows (on the host otherwise).
     /// </summary>
-    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, int batch, int sequenceLength, IReadOnlyList<OrtValue>? past,
-        bool keepLast, long[]? gather, string[] fetch, CancellationToken cancellationToken)
+    private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, int batch, int sequenceLength, PastRows? past,
+        bool keepLast, long[]? gather, bool presents, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pastNames = signature.Past?.Names ?? [];
-        var names = new List<string>(pastNames.Length + 5);
-        var values = new List<OrtValue>(pastNames.Length + 5);
-        var owned = new List<OrtValue>(pastNames.Length + 5);
+        var owned = new List<OrtValue>(pastNames.Length + 6);
+        using var binding = session.CreateIoBinding();
         void Own(string name, OrtValue value)
         {
-            names.Add(name);
-            values.Add(value);
             owned.Add(value);
+            binding.BindInput(name, value);
         }
         try
         {
@@ -249,21 +274,28 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
             // n > 0 keeps the last n positions; 0 (Hugging Face's convention) keeps every one, for a model that requires the input.
             if (keepLast || signature.LogitsToKeepRequired) Own(LogitsToKeep, OrtValue.CreateTensorValueFromMemory(new[] { keepLast ? 1L : 0L }, []));
             if (GathersLogits) Own(HeadGatherRewriter.PositionsInput, OrtValue.CreateTensorValueFromMemory(gather!, [gather!.Length]));
+            if (GathersCacheRows) Own(PastRowGatherRewriter.RowsInput, OrtValue.CreateTensorValueFromMemory(past?.Rows ?? new long[batch], [batch]));
             for (var i = 0; i < pastNames.Length; i++)
             {
                 if (past is null)
                 {
+                    // An empty past: one row when the model gathers its rows (row 0 for every batch row), else one per batch row.
                     var shape = signature.Past!.Shape;
-                    Own(pastNames[i], OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, signature.Past.ElementType, [batch, shape.Heads, 0, shape.HeadSize]));
+                    Own(pastNames[i], OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, signature.Past.ElementType,
+                        [GathersCacheRows ? 1 : batch, shape.Heads, 0, shape.HeadSize]));
                 }
                 else
                 {
-                    names.Add(pastNames[i]);
-                    values.Add(past[i]);
+                    binding.BindInput(pastNames[i], past.Values[i]);
                 }
             }
 
-            return OnnxSessions.Run(session, names, values, fetch, cancellationToken);
+            binding.BindOutputToDevice(Logits, OrtMemoryInfo.DefaultInstance);
+            if (presents)
+            {
+                foreach (var present in signature.Past!.Presents!) binding.BindOutputToDevice(present, deviceMemory ?? OrtMemoryInfo.DefaultInstance);
+            }
+            return OnnxSessions.Run(session, binding, cancellationToken);
         }
         finally
         {

@@ -28,6 +28,13 @@ internal sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int?
     /// when the head can be found; otherwise the file as it is. <value>Default false: the file as it is.</value>
     /// </summary>
     public bool GatherLogits { get; init; }
+
+    /// <summary>
+    /// With-past exports: open a derived model that gathers the cache rows each batch row continues itself, so keys and
+    /// values stay where the provider keeps them (see <see cref="OnnxDecoder.GathersCacheRows"/>); false gathers them on
+    /// the host. <value>Default true.</value>
+    /// </summary>
+    public bool GatherCacheRows { get; init; } = true;
 }
 
 /// <summary>Which of a checkpoint's exports a file is, which decides how <see cref="OnnxDecoder"/> runs it.</summary>

@@ -87,4 +87,22 @@ internal static class OnnxSessions
             throw new OperationCanceledException(cancellationToken);
         }
     }
+
+    /// <summary>One run on the inputs and outputs bound to <paramref name="binding"/>; the outputs in the order they were bound.</summary>
+    public static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
+        try
+        {
+            binding.SynchronizeBoundInputs();
+            var outputs = session.RunWithBoundResults(runOptions, binding);
+            binding.SynchronizeBoundOutputs();
+            return outputs;
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
 }

@@ -99,6 +99,41 @@ public sealed class WithPastExportTests
         Assert.True(MaxDifference(referenceMore, nextMore) <= Tolerance, $"continuation differs by {MaxDifference(referenceMore, nextMore):E2}");
     }
 
+    [Theory]
+    [MemberData(nameof(Checkpoints))]
+    public void Cache_rows_gathered_inside_the_model_give_the_host_gathers_numbers_exactly(string name)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var checkpoint = Reference.Value.Checkpoints.Single(c => c.Name == name);
+        var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext) { PrefillChunk = 24 };
+        using var inModel = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options, OnnxExport.WithPast);
+        using var onHost = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { GatherCacheRows = false }, OnnxExport.WithPast);
+        Assert.True(inModel.GathersCacheRows, inModel.CacheRowsFallback);
+        Assert.Null(inModel.CacheRowsFallback);
+        Assert.False(onHost.GathersCacheRows);
+
+        // Prompts of 20-60 tokens (chunked at 24), continued by rows in another order, some more than once.
+        var texts = FixtureTexts(name).Take(4).Select((t, i) => t[..(20 + 13 * i)]).ToList();
+        var (prompts, lengths, width) = Pack(texts);
+        int[] rows = [2, 0, 3, 3, 1, 0];
+        var (more, moreLengths, moreWidth) = Pack([[5, 6, 7], [8], [9, 10], [11], [12, 13, 14], [15, 16]]);
+        (float[] Next, float[] More) Run(OnnxDecoder model)
+        {
+            float[] next = [], continued = [];
+            using var cache = model.Prefill(prompts, lengths, width, l => next = l.ToArray(), cancel);
+            model.Extend(cache, rows, more, moreLengths, moreWidth, l => continued = l.ToArray(), cancel);
+            return (next, continued);
+        }
+
+        var expected = Run(onHost);
+        var actual = Run(inModel);
+
+        Assert.Equal(4 * 4096, actual.Next.Length);
+        Assert.Equal(rows.Length * moreWidth * 4096, actual.More.Length);
+        Assert.Equal(expected.Next, actual.Next);
+        Assert.Equal(expected.More, actual.More);
+    }
+
     [Fact]
     public void A_with_past_export_beside_another_plain_file_is_refused()
     {
