@@ -17,6 +17,7 @@ namespace InverseScaling.Benchmark.Scoring;
 /// <param name="Past">The past inputs, or null when the model has none.</param>
 /// <param name="GatheredHead">The model is derived by <see cref="Onnx.HeadGatherRewriter"/>: it takes flat positions and returns logits [positions, vocabulary].</param>
 /// <param name="GatheredRows">The model is derived by <see cref="Onnx.PastRowGatherRewriter"/>: it takes the past row of each batch row.</param>
+/// <param name="ScoresTargets">The model is derived by <see cref="Onnx.TargetScoreRewriter"/>: it takes target tokens and returns their log-probabilities.</param>
 internal sealed partial record DecoderSignature(
     bool AttentionMask,
     bool PositionIds,
@@ -26,7 +27,8 @@ internal sealed partial record DecoderSignature(
     bool HalfLogits,
     PastSignature? Past,
     bool GatheredHead = false,
-    bool GatheredRows = false)
+    bool GatheredRows = false,
+    bool ScoresTargets = false)
 {
     public const string InputIds = "input_ids";
     public const string AttentionMaskName = "attention_mask";
@@ -41,7 +43,9 @@ internal sealed partial record DecoderSignature(
     /// <exception cref="BenchmarkInputException">An input or output the decoder cannot drive, or (for a with-past export) no key/value reuse.</exception>
     /// <param name="gatheredHead">The session runs a model derived by <see cref="Onnx.HeadGatherRewriter"/>.</param>
     /// <param name="gatheredRows">The session runs a model derived by <see cref="Onnx.PastRowGatherRewriter"/>.</param>
-    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export, bool gatheredHead = false, bool gatheredRows = false)
+    /// <param name="scoresTargets">The session runs a model derived by <see cref="Onnx.TargetScoreRewriter"/>.</param>
+    public static DecoderSignature Plan(string path, InferenceSession session, int vocabulary, OnnxExport export, bool gatheredHead = false, bool gatheredRows = false,
+        bool scoresTargets = false)
     {
         var halfLogits = PlanLogits(path, session, vocabulary, gatheredHead ? 2 : 3);
         var inputs = session.InputMetadata;
@@ -76,6 +80,7 @@ internal sealed partial record DecoderSignature(
                     break;
                 case Onnx.HeadGatherRewriter.PositionsInput when gatheredHead:
                 case Onnx.PastRowGatherRewriter.RowsInput when gatheredRows:
+                case Onnx.TargetScoreRewriter.TargetsInput when scoresTargets:
                     break;
                 default:
                     if (!PastName().IsMatch(name)) throw UnknownInput(path, name, export);
@@ -91,7 +96,8 @@ internal sealed partial record DecoderSignature(
         }
         var past = pastInputs.Count == 0 ? null : PastSignature.Plan(path, session, pastInputs);
         var signature = new DecoderSignature(inputs.ContainsKey(AttentionMaskName), inputs.ContainsKey(PositionIdsName), inputs.ContainsKey(UseCacheBranch),
-            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past, gatheredHead, gatheredRows && past is not null);
+            keep, inputs.ContainsKey(LogitsToKeep), halfLogits, past, gatheredHead, gatheredRows && past is not null,
+            scoresTargets && gatheredHead);
         if (export == OnnxExport.WithPast) signature.RequireReuse(path);
         return signature;
     }

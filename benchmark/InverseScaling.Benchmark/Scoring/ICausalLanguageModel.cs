@@ -34,6 +34,21 @@ internal interface ICausalLanguageModel : IDisposable
         Forward(tokens, lengths, sequenceLength, logits => consume(LogitRows.Select(logits, at, vocabulary)), cancellationToken);
     }
 
+    /// <summary>True when the model scores targets itself (<see cref="ForwardScores"/>): only their log-probabilities leave it.</summary>
+    bool ScoresTargets => false;
+
+    /// <summary>
+    /// The scores of <paramref name="targets"/> at <paramref name="positions"/> (as <see cref="ForwardAt"/>'s, one row of
+    /// targets per position); computed on the host from <see cref="ForwardAt"/>'s logits unless <see cref="ScoresTargets"/>.
+    /// </summary>
+    void ForwardScores(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, ReadOnlySpan<int> positions, TargetIds targets,
+        TargetScoresConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var vocabulary = VocabularySize;
+        ForwardAt(tokens, lengths, sequenceLength, positions, logits => targets.Score(logits, vocabulary, consume), cancellationToken);
+    }
+
     /// <summary>The model's key/value reuse, when it has it (a with-past export); null when every run starts from an empty past.</summary>
     IKeyValueLanguageModel? KeyValues => this as IKeyValueLanguageModel;
 }

@@ -37,6 +37,24 @@ internal interface IKeyValueLanguageModel : ICausalLanguageModel
         var vocabulary = VocabularySize;
         Extend(cache, cacheRows, tokens, lengths, sequenceLength, logits => consume(LogitRows.Select(logits, at, vocabulary)), cancellationToken);
     }
+
+    /// <summary><see cref="Prefill"/>, with the scores of <paramref name="targets"/> (one row of targets per prompt) in place of the logits, as <see cref="ICausalLanguageModel.ForwardScores"/>.</summary>
+    IKeyValueCache PrefillScores(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, TargetIds targets, TargetScoresConsumer consume,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var vocabulary = VocabularySize;
+        return Prefill(tokens, lengths, sequenceLength, logits => targets.Score(logits, vocabulary, consume), cancellationToken);
+    }
+
+    /// <summary><see cref="ExtendAt"/>, with the scores of <paramref name="targets"/> in place of the logits, as <see cref="ICausalLanguageModel.ForwardScores"/>.</summary>
+    void ExtendScores(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        ReadOnlySpan<int> positions, TargetIds targets, TargetScoresConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var vocabulary = VocabularySize;
+        ExtendAt(cache, cacheRows, tokens, lengths, sequenceLength, positions, logits => targets.Score(logits, vocabulary, consume), cancellationToken);
+    }
 }
 
 /// <summary>The keys and values a <see cref="IKeyValueLanguageModel.Prefill"/> left behind, one row per prompt.</summary>

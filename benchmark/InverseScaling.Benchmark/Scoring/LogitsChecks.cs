@@ -18,18 +18,25 @@ internal static class LogitsChecks
         }
     }
 
-    /// <summary>Logits [flat positions, vocabulary] of a [rows, <paramref name="paddedLength"/>] batch, at <paramref name="positions"/> (row × padded length + position, row-major).</summary>
-    public static void ThrowIfNonFiniteAt(string file, ReadOnlySpan<float> logits, ReadOnlySpan<int> positions, int rows, int paddedLength, int vocabulary)
-    {
-        var bad = LogSoftmax.IndexOfNonFinite(logits);
-        if (bad >= 0) throw NonFinite(file, positions[bad / vocabulary] / paddedLength, positions[bad / vocabulary] % paddedLength, rows, paddedLength);
-    }
-
     /// <summary>Next-token logits [rows, vocabulary] after prompts of <paramref name="lengths"/> tokens, run padded to <paramref name="paddedLength"/>.</summary>
     public static void ThrowIfNonFiniteNext(string file, ReadOnlySpan<float> logits, ReadOnlySpan<int> lengths, int paddedLength, int vocabulary)
     {
         var bad = LogSoftmax.IndexOfNonFinite(logits);
         if (bad >= 0) throw NonFinite(file, bad / vocabulary, lengths[bad / vocabulary] - 1, lengths.Length, paddedLength);
+    }
+
+    /// <summary>
+    /// Scores [positions, <paramref name="perPosition"/>] of a [rows, <paramref name="paddedLength"/>] batch, NaN where a
+    /// position's logits were not all finite (<see cref="TargetIds.Score"/>); <paramref name="at"/> places a position.
+    /// </summary>
+    public static void ThrowIfNonFiniteScores(string file, ReadOnlySpan<double> scores, int perPosition, Func<int, (int Row, int Position)> at, int rows, int paddedLength)
+    {
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (double.IsFinite(scores[i])) continue;
+            var (row, position) = at(i / perPosition);
+            throw NonFinite(file, row, position, rows, paddedLength);
+        }
     }
 
     private static BenchmarkInputException NonFinite(string file, int row, int position, int rows, int paddedLength) => new(

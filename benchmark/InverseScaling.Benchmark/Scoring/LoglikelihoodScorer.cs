@@ -82,8 +82,9 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         if (Gathers)
         {
             var scored = ScoredPositions.Of(rows, paddedLength, row => batch.Sequences[row].Targets);
-            model.ForwardAt(tokens, lengths, paddedLength, scored.Flat, logits => ReadScored(worker, logits, scored, rows, paddedLength, row => batch.Sequences[row].Targets),
-                cancellationToken);
+            model.ForwardScores(tokens, lengths, paddedLength, scored.Flat, scored.Targets,
+                (scores, argmax) => ReadScores(worker, scores, argmax, scored, p => (scored.Flat[p] / paddedLength, scored.Flat[p] % paddedLength), rows, paddedLength,
+                    row => batch.Sequences[row].Targets), cancellationToken);
             worker.Count(rows, real, (long)rows * paddedLength - real, scored.Flat.Length, pairs, watch.Elapsed, fullHead: false);
             return;
         }
@@ -105,7 +106,7 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         var watch = Stopwatch.StartNew();
         var (rows, paddedLength) = (batch.Contexts.Count, batch.PaddedLength);
         var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => batch.Contexts[row].Context, _ => 0);
-        using var cache = keyValues.Prefill(tokens, lengths, paddedLength, logits =>
+        using var cache = Gathers ? PrefillScores(worker, keyValues, batch, tokens, lengths, cancellationToken) : keyValues.Prefill(tokens, lengths, paddedLength, logits =>
         {
             CheckLength(logits, (long)rows * vocabulary, rows, 1);
             LogitsChecks.ThrowIfNonFiniteNext(modelFile, logits, lengths, paddedLength, vocabulary);
@@ -131,8 +132,9 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         if (Gathers)
         {
             var scored = ScoredPositions.Of(rows, paddedLength, row => batch.Tails[row].Branch.Targets);
-            keyValues.ExtendAt(cache, cacheRows, tokens, lengths, paddedLength, scored.Flat,
-                logits => ReadScored(worker, logits, scored, rows, paddedLength, row => batch.Tails[row].Branch.Targets), cancellationToken);
+            keyValues.ExtendScores(cache, cacheRows, tokens, lengths, paddedLength, scored.Flat, scored.Targets,
+                (scores, argmax) => ReadScores(worker, scores, argmax, scored, p => (scored.Flat[p] / paddedLength, scored.Flat[p] % paddedLength), rows, paddedLength,
+                    row => batch.Tails[row].Branch.Targets), cancellationToken);
             worker.Count(rows, real, (long)rows * paddedLength - real, scored.Flat.Length, pairs, watch.Elapsed, fullHead: false);
             return;
         }
@@ -151,16 +153,35 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
     /// <summary>True when the head runs at the scored positions only: asked for, and the model can.</summary>
     private bool Gathers => options.GatherLogits && model.GathersLogits;
 
-    /// <summary>Every target's log-probability from the logits of a batch's scored positions, after checking them finite.</summary>
-    private void ReadScored(ScoringWorker worker, ReadOnlySpan<float> logits, ScoredPositions scored, int rows, int paddedLength,
-        Func<int, IReadOnlyList<ScoringTarget>> targets)
+    /// <summary>A prefill whose next-token logits the model scores at each row's continuation first tokens.</summary>
+    private IKeyValueCache PrefillScores(ScoringWorker worker, IKeyValueLanguageModel keyValues, PromptBatch batch, long[] tokens, int[] lengths,
+        CancellationToken cancellationToken)
     {
-        CheckLength(logits, (long)scored.Flat.Length * vocabulary, scored.Flat.Length, 1);
-        LogitsChecks.ThrowIfNonFiniteAt(modelFile, logits, scored.Flat, rows, paddedLength, vocabulary);
+        var (rows, paddedLength) = (batch.Contexts.Count, batch.PaddedLength);
+        var scored = ScoredPositions.Of(rows, 1, row => batch.Contexts[row].Next, _ => 0);
+        return keyValues.PrefillScores(tokens, lengths, paddedLength, scored.Targets,
+            (scores, argmax) => ReadScores(worker, scores, argmax, scored, p => (p, lengths[p] - 1), rows, paddedLength, row => batch.Contexts[row].Next),
+            cancellationToken);
+    }
+
+    /// <summary>Every target's log-probability and argmax flag from the scores of a batch's scored positions, after checking them finite.</summary>
+    /// <param name="at">The batch row and position of a scored position, for the message about non-finite logits.</param>
+    private void ReadScores(ScoringWorker worker, ReadOnlySpan<double> scores, ReadOnlySpan<long> argmax, ScoredPositions scored, Func<int, (int Row, int Position)> at,
+        int rows, int paddedLength, Func<int, IReadOnlyList<ScoringTarget>> targets)
+    {
+        var positions = scored.Targets.Positions;
+        if (scores.Length != scored.Targets.Ids.Length || argmax.Length != positions)
+        {
+            throw new InvalidOperationException($"the model returned {scores.Length} scores and {argmax.Length} argmax tokens for {positions} positions × {scored.Targets.PerPosition}");
+        }
+        LogitsChecks.ThrowIfNonFiniteScores(modelFile, scores, scored.Targets.PerPosition, at, rows, paddedLength);
         for (var row = 0; row < rows; row++)
         {
             var read = targets(row);
-            for (var t = 0; t < read.Count; t++) Read(worker, logits, (long)scored.TargetIndices[row][t] * vocabulary, read[t]);
+            for (var t = 0; t < read.Count; t++)
+            {
+                worker.Slots.Set(read[t], scores[scored.TargetSlots[row][t]], argmax[scored.TargetIndices[row][t]] == read[t].Token);
+            }
         }
     }
 

@@ -1,15 +1,108 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using InverseScaling.Benchmark.Diagnostics;
+using InverseScaling.Benchmark.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static InverseScaling.Benchmark.Scoring.DecoderSignature;
 
 namespace InverseScaling.Benchmark.Scoring;
 
-/// <summary>The decoder's logits: read and checked, and computed at chosen positions only when the head is gathered.</summary>
+/// <summary>
+/// The decoder's logits: read and checked, computed at chosen positions only when the head is gathered, and scored at
+/// chosen tokens inside the model when it scores targets.
+/// </summary>
 internal sealed partial class OnnxDecoder
 {
+    /// <summary>
+    /// True when the model scores targets itself (a derived model; see <see cref="TargetScoreRewriter"/>): only their
+    /// log-probabilities and each position's argmax come back to the host, never the logits.
+    /// </summary>
+    public bool ScoresTargets => signature.ScoresTargets;
+
+    /// <summary>Why the model does not score targets although <see cref="OnnxModelOptions.ScoresTargetsInModel"/> asked it to; null when it does, or was not asked.</summary>
+    public string? TargetScoreFallback { get; private init; }
+
+    public void ForwardScores(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, ReadOnlySpan<int> positions, TargetIds targets,
+        TargetScoresConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(consume);
+        if (!ScoresTargets)
+        {
+            ForwardAt(tokens, lengths, sequenceLength, positions, logits => targets.Score(logits, VocabularySize, consume), cancellationToken);
+            return;
+        }
+        var batch = CheckBatch(tokens, lengths, sequenceLength);
+        var gather = CheckPositions(positions, batch * sequenceLength);
+        var reading = new Reading(null, targets, consume);
+        reading.Check(gather.Length);
+        using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
+            gather, targets, presents: false, cancellationToken);
+        Deliver(outputs, batch, sequenceLength, gather, reading);
+    }
+
+    public void ExtendScores(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        ReadOnlySpan<int> positions, TargetIds targets, TargetScoresConsumer consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(consume);
+        var gather = CheckPositions(positions, (long)lengths.Length * sequenceLength);
+        var reading = new Reading(null, targets, consume);
+        reading.Check(gather.Length);
+        if (!GathersLogits)
+        {
+            Extend(cache, cacheRows, tokens, lengths, sequenceLength, null,
+                new Reading(logits => targets.Score(LogitRows.Select(logits, gather, VocabularySize), VocabularySize, consume), null, null), cancellationToken);
+            return;
+        }
+        Extend(cache, cacheRows, tokens, lengths, sequenceLength, gather, reading, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a call hands back: the logits to <see cref="Logits"/>, or the scores of <see cref="Targets"/> (one row of
+    /// targets per position read) to <see cref="Scores"/>.
+    /// </summary>
+    private sealed record Reading(LogitsConsumer? Logits, TargetIds? Targets, TargetScoresConsumer? Scores)
+    {
+        /// <summary>Throws unless the targets name one row per position read.</summary>
+        public void Check(int positions)
+        {
+            if (Targets is not null && Targets.Positions != positions)
+            {
+                throw new ArgumentException($"targets for {Targets.Positions} positions; {positions} are read", nameof(Targets));
+            }
+        }
+    }
+
+    /// <summary>The targets to bind: <paramref name="reading"/>'s when the model scores them, else none (the host scores the logits).</summary>
+    private TargetIds? ModelTargets(Reading reading) => ScoresTargets ? reading.Targets : null;
+
+    /// <summary>Hands a call's results to <paramref name="reading"/>: logits, scores from the model, or scores computed here from the logits.</summary>
+    private void Deliver(IReadOnlyList<OrtValue> outputs, int batch, int positions, long[]? gather, Reading reading)
+    {
+        if (reading.Targets is null)
+        {
+            reading.Logits!(ReadLogits(outputs[0], batch, positions, gather));
+        }
+        else if (ScoresTargets)
+        {
+            var (scores, argmax) = (outputs[0], outputs[1]);
+            var count = reading.Targets.Positions;
+            var (scoreShape, argmaxShape) = (scores.GetTensorTypeAndShape().Shape, argmax.GetTensorTypeAndShape().Shape);
+            if (scoreShape is not [var n, var k] || n != count || k != reading.Targets.PerPosition || argmaxShape is not [var m, 1] || m != count)
+            {
+                throw new InvalidOperationException(
+                    $"{Path}: the scoring nodes returned [{string.Join(", ", scoreShape)}] scores and [{string.Join(", ", argmaxShape)}] argmax tokens for {count} positions × {reading.Targets.PerPosition}");
+            }
+            reading.Scores!(scores.GetTensorDataAsSpan<double>(), argmax.GetTensorDataAsSpan<long>());
+        }
+        else
+        {
+            reading.Targets.Score(ReadLogits(outputs[0], batch, positions, gather), VocabularySize, reading.Scores!);
+        }
+    }
+
     /// <summary>
     /// <see cref="Forward"/>'s logits at <paramref name="positions"/> only (flat indices row × <paramref name="sequenceLength"/>
     /// + position), row-major [positions, vocabulary]; computed there alone when <see cref="GathersLogits"/>.
@@ -26,7 +119,7 @@ internal sealed partial class OnnxDecoder
             return;
         }
         using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
-            gather, presents: false, cancellationToken);
+            gather, targets: null, presents: false, cancellationToken);
         consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
     }
 
@@ -38,10 +131,11 @@ internal sealed partial class OnnxDecoder
         var gather = CheckPositions(positions, (long)lengths.Length * sequenceLength);
         if (!GathersLogits)
         {
-            Extend(cache, cacheRows, tokens, lengths, sequenceLength, null, logits => consume(LogitRows.Select(logits, gather, VocabularySize)), cancellationToken);
+            Extend(cache, cacheRows, tokens, lengths, sequenceLength, null, new Reading(logits => consume(LogitRows.Select(logits, gather, VocabularySize)), null, null),
+                cancellationToken);
             return;
         }
-        Extend(cache, cacheRows, tokens, lengths, sequenceLength, gather, consume, cancellationToken);
+        Extend(cache, cacheRows, tokens, lengths, sequenceLength, gather, new Reading(consume, null, null), cancellationToken);
     }
 
     private static long[] CheckPositions(ReadOnlySpan<int> positions, long count)

@@ -39,6 +39,7 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         session = opened.Session;
         HeadGatherFallback = opened.HeadFallback;
         CacheRowsFallback = opened.RowsFallback;
+        TargetScoreFallback = opened.ScoreFallback;
         this.signature = signature;
         prefillChunk = options.PrefillChunk;
         VocabularySize = options.VocabularySize;
@@ -100,7 +101,7 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         var opened = DecoderSession.Open(path, options, field, export == OnnxExport.WithPast);
         try
         {
-            return new OnnxDecoder(path, export, opened, Plan(path, opened.Session, options.VocabularySize, export, opened.GatheredHead, opened.GatheredRows), options);
+            return new OnnxDecoder(path, export, opened, Plan(path, opened.Session, options.VocabularySize, export, opened.GatheredHead, opened.GatheredRows, opened.ScoresTargets), options);
         }
         catch
         {
@@ -116,21 +117,36 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         var batch = CheckBatch(tokens, lengths, sequenceLength);
         var gather = GathersLogits ? Every(batch * sequenceLength) : null;
         using var outputs = Run(tokens.ToArray(), DecoderInputs.RightPaddedMask(lengths, sequenceLength), batch, sequenceLength, past: null, keepLast: false,
-            gather, presents: false, cancellationToken);
+            gather, targets: null, presents: false, cancellationToken);
         consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
     }
 
     public IKeyValueCache Prefill(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, LogitsConsumer consume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
+        return Prefill(tokens, lengths, sequenceLength, new Reading(consume, null, null), cancellationToken);
+    }
+
+    public IKeyValueCache PrefillScores(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, TargetIds targets, TargetScoresConsumer consume,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(consume);
+        return Prefill(tokens, lengths, sequenceLength, new Reading(null, targets, consume), cancellationToken);
+    }
+
+    private IKeyValueCache Prefill(ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength, Reading reading, CancellationToken cancellationToken)
+    {
         RequireReuse();
         var batch = CheckBatch(tokens, lengths, sequenceLength);
+        reading.Check(batch);
         var (ids, mask) = DecoderInputs.LeftPadded(tokens, lengths, sequenceLength);
 
         // Long prompts run in chunks of columns, each on the keys and values of the chunks before it: the causal score
         // matrices then cover about half the square instead of all of it.
         var chunk = prefillChunk > 0 && prefillChunk < sequenceLength ? prefillChunk : sequenceLength;
         IDisposableReadOnlyCollection<OrtValue>? outputs = null;
+        var firstPresent = 1;
         try
         {
             for (var start = 0; start < sequenceLength; start += chunk)
@@ -138,27 +154,31 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
                 var width = Math.Min(chunk, sequenceLength - start);
                 var chunkIds = width < sequenceLength ? DecoderInputs.Columns(ids, batch, sequenceLength, start, width) : ids;
                 var chunkMask = width < sequenceLength ? DecoderInputs.Columns(mask, batch, sequenceLength, 0, start + width) : mask;
-                var past = outputs is null ? null : new PastRows(outputs.Skip(1).ToList(), Every(batch));
-                var gather = GathersLogits ? LastOfEachRow(batch, width, start + width == sequenceLength) : null;
-                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: signature.KeepsLastLogits && !GathersLogits, gather, presents: true, cancellationToken);
+                var last = start + width == sequenceLength;
+                var past = outputs is null ? null : new PastRows(outputs.Skip(firstPresent).ToList(), Every(batch));
+                var gather = GathersLogits ? LastOfEachRow(batch, width, last) : null;
+                var targets = last ? ModelTargets(reading) : null;
+                var next = Run(chunkIds, chunkMask, batch, width, past, keepLast: signature.KeepsLastLogits && !GathersLogits, gather, targets, presents: true, cancellationToken);
                 outputs?.Dispose();
                 outputs = next;
+                firstPresent = targets is null ? 1 : 2;
             }
 
             if (GathersLogits)
             {
-                consume(ReadLogits(outputs![0], batch, 1, Every(batch)));
-                return new OnnxKeyValueCache(this, outputs, mask, batch, sequenceLength);
+                Deliver(outputs!, batch, 1, Every(batch), reading);
+                return new OnnxKeyValueCache(this, outputs!, firstPresent, mask, batch, sequenceLength);
             }
             var kept = PrefillComputesLastLogitsOnly ? 1 : sequenceLength - (sequenceLength - 1) / chunk * chunk;
             var all = ReadLogits(outputs![0], batch, kept, gather: null);
-            var last = new float[batch * VocabularySize];
+            var lastLogits = new float[batch * VocabularySize];
             for (var row = 0; row < batch; row++)
             {
-                all.Slice((row * kept + kept - 1) * VocabularySize, VocabularySize).CopyTo(last.AsSpan(row * VocabularySize));
+                all.Slice((row * kept + kept - 1) * VocabularySize, VocabularySize).CopyTo(lastLogits.AsSpan(row * VocabularySize));
             }
-            consume(last);
-            return new OnnxKeyValueCache(this, outputs, mask, batch, sequenceLength);
+            if (reading.Targets is null) reading.Logits!(lastLogits);
+            else reading.Targets.Score(lastLogits, VocabularySize, reading.Scores!);
+            return new OnnxKeyValueCache(this, outputs, firstPresent, mask, batch, sequenceLength);
         }
         catch
         {
@@ -168,14 +188,19 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
     }
 
     public void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
-        LogitsConsumer consume, CancellationToken cancellationToken) =>
-        Extend(cache, cacheRows, tokens, lengths, sequenceLength, GathersLogits ? Every(lengths.Length * sequenceLength) : null, consume, cancellationToken);
-
-    /// <summary><see cref="Extend(IKeyValueCache, ReadOnlySpan{int}, ReadOnlySpan{long}, ReadOnlySpan{int}, int, LogitsConsumer, CancellationToken)"/>, the head at <paramref name="gather"/> only (null: every position).</summary>
-    private void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
-        long[]? gather, LogitsConsumer consume, CancellationToken cancellationToken)
+        LogitsConsumer consume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
+        Extend(cache, cacheRows, tokens, lengths, sequenceLength, GathersLogits ? Every(lengths.Length * sequenceLength) : null, new Reading(consume, null, null), cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="Extend(IKeyValueCache, ReadOnlySpan{int}, ReadOnlySpan{long}, ReadOnlySpan{int}, int, LogitsConsumer, CancellationToken)"/>,
+    /// the head at <paramref name="gather"/> only (null: every position), read as <paramref name="reading"/> says.
+    /// </summary>
+    private void Extend(IKeyValueCache cache, ReadOnlySpan<int> cacheRows, ReadOnlySpan<long> tokens, ReadOnlySpan<int> lengths, int sequenceLength,
+        long[]? gather, Reading reading, CancellationToken cancellationToken)
+    {
         RequireReuse();
         if (cache is not OnnxKeyValueCache past || past.Owner != this || past.Disposed) throw new ArgumentException("the cache is not a live cache of this model", nameof(cache));
         var batch = CheckBatch(tokens, lengths, sequenceLength);
@@ -198,16 +223,17 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
         }
         if (GathersCacheRows)
         {
-            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(past.Outputs.Skip(1).ToList(), Array.ConvertAll(cacheRows.ToArray(), r => (long)r)),
-                keepLast: false, gather, presents: false, cancellationToken);
-            consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(past.Presents, Array.ConvertAll(cacheRows.ToArray(), r => (long)r)),
+                keepLast: false, gather, ModelTargets(reading), presents: false, cancellationToken);
+            Deliver(outputs, batch, sequenceLength, gather, reading);
             return;
         }
         var gathered = past.Gather(cacheRows.ToArray(), CacheShape, signature.Past!.ElementType);
         try
         {
-            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(gathered, null), keepLast: false, gather, presents: false, cancellationToken);
-            consume(ReadLogits(outputs[0], batch, sequenceLength, gather));
+            using var outputs = Run(tokens.ToArray(), mask, batch, sequenceLength, new PastRows(gathered, null), keepLast: false, gather, ModelTargets(reading),
+                presents: false, cancellationToken);
+            Deliver(outputs, batch, sequenceLength, gather, reading);
         }
         finally
         {
@@ -249,12 +275,13 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
 
     /// <summary>
     /// One session run on <paramref name="mask"/> [batch, past + new]; <paramref name="past"/> null feeds an empty past;
-    /// <paramref name="gather"/> the flat positions of a gathered head (null when the model has none). Returns the logits,
-    /// on the host, then the presents when <paramref name="presents"/>, in the device's memory when the model gathers its
-    /// cache rows (on the host otherwise).
+    /// <paramref name="gather"/> the flat positions of a gathered head (null when the model has none); <paramref name="targets"/>
+    /// the tokens scored at them when the model scores them (<see cref="ScoresTargets"/>). Returns, on the host, the logits or
+    /// the targets' scores and argmax tokens; then the presents when <paramref name="presents"/>, in the device's memory
+    /// when the model gathers its cache rows (on the host otherwise).
     /// </summary>
     private IDisposableReadOnlyCollection<OrtValue> Run(long[] ids, long[] mask, int batch, int sequenceLength, PastRows? past,
-        bool keepLast, long[]? gather, bool presents, CancellationToken cancellationToken)
+        bool keepLast, long[]? gather, TargetIds? targets, bool presents, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pastNames = signature.Past?.Names ?? [];
@@ -274,6 +301,12 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
             // n > 0 keeps the last n positions; 0 (Hugging Face's convention) keeps every one, for a model that requires the input.
             if (keepLast || signature.LogitsToKeepRequired) Own(LogitsToKeep, OrtValue.CreateTensorValueFromMemory(new[] { keepLast ? 1L : 0L }, []));
             if (GathersLogits) Own(HeadGatherRewriter.PositionsInput, OrtValue.CreateTensorValueFromMemory(gather!, [gather!.Length]));
+            if (ScoresTargets)
+            {
+                // Logits read as they are still feed the scoring nodes: any token will do.
+                var scored = targets ?? new TargetIds(new long[gather!.Length], 1);
+                Own(TargetScoreRewriter.TargetsInput, OrtValue.CreateTensorValueFromMemory(scored.Ids, [scored.Positions, scored.PerPosition]));
+            }
             if (GathersCacheRows) Own(PastRowGatherRewriter.RowsInput, OrtValue.CreateTensorValueFromMemory(past?.Rows ?? new long[batch], [batch]));
             for (var i = 0; i < pastNames.Length; i++)
             {
@@ -290,7 +323,15 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
                 }
             }
 
-            binding.BindOutputToDevice(Logits, OrtMemoryInfo.DefaultInstance);
+            if (targets is null)
+            {
+                binding.BindOutputToDevice(Logits, OrtMemoryInfo.DefaultInstance);
+            }
+            else
+            {
+                binding.BindOutputToDevice(TargetScoreRewriter.LogProbabilitiesOutput, OrtMemoryInfo.DefaultInstance);
+                binding.BindOutputToDevice(TargetScoreRewriter.ArgmaxOutput, OrtMemoryInfo.DefaultInstance);
+            }
             if (presents)
             {
                 foreach (var present in signature.Past!.Presents!) binding.BindOutputToDevice(present, deviceMemory ?? OrtMemoryInfo.DefaultInstance);

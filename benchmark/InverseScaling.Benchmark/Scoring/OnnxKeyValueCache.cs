@@ -3,13 +3,16 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace InverseScaling.Benchmark.Scoring;
 
-/// <summary>The present outputs of an <see cref="OnnxDecoder"/> prefill and the mask its rows were run with. Owns the outputs.</summary>
-internal sealed class OnnxKeyValueCache(OnnxDecoder owner, IDisposableReadOnlyCollection<OrtValue> outputs, long[] mask, int rows, int length) : IKeyValueCache
+/// <summary>
+/// The present outputs of an <see cref="OnnxDecoder"/> prefill (its outputs from <paramref name="firstPresent"/> on) and the
+/// mask its rows were run with. Owns the outputs.
+/// </summary>
+internal sealed class OnnxKeyValueCache(OnnxDecoder owner, IDisposableReadOnlyCollection<OrtValue> outputs, int firstPresent, long[] mask, int rows, int length) : IKeyValueCache
 {
     public OnnxDecoder Owner => owner;
 
-    /// <summary>The prefill's outputs: logits, then present.N.key/value in layer order.</summary>
-    public IDisposableReadOnlyCollection<OrtValue> Outputs => outputs;
+    /// <summary>present.N.key/value in layer order.</summary>
+    public IReadOnlyList<OrtValue> Presents { get; } = outputs.Skip(firstPresent).ToList();
 
     public long[] Mask => mask;
 
@@ -22,12 +25,11 @@ internal sealed class OnnxKeyValueCache(OnnxDecoder owner, IDisposableReadOnlyCo
     /// <summary>New [rows, heads, length, head size] tensors of every present output, holding the given rows; the caller disposes them.</summary>
     public List<OrtValue> Gather(int[] cacheRows, KeyValueShape shape, TensorElementType type)
     {
-        var gathered = new List<OrtValue>(outputs.Count - 1);
+        var gathered = new List<OrtValue>(Presents.Count);
         try
         {
-            for (var i = 1; i < outputs.Count; i++)
+            foreach (var present in Presents)
             {
-                var present = outputs[i];
                 var source = present.GetTensorMutableRawData();
                 var block = (int)(source.Length / present.GetTensorTypeAndShape().Shape[0]);
                 var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [cacheRows.Length, shape.Heads, length, shape.HeadSize]);

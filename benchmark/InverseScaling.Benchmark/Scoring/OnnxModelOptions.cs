@@ -35,6 +35,16 @@ internal sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int?
     /// the host. <value>Default true.</value>
     /// </summary>
     public bool GatherCacheRows { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="GatherLogits"/>: open a derived model that also scores the tokens read at the gathered positions
+    /// (log-softmax in double, argmax; see <see cref="OnnxDecoder.ScoresTargets"/>), so that only those numbers come back
+    /// from the device. <value>Default null: on every device but the CPU, where the logits are already on the host.</value>
+    /// </summary>
+    public bool? ScoreTargets { get; init; }
+
+    /// <summary>Whether a decoder opened with these options scores targets inside the model (<see cref="ScoreTargets"/> resolved for <see cref="Device"/>).</summary>
+    public bool ScoresTargetsInModel => GatherLogits && (ScoreTargets ?? Device != ExecutionDevice.Cpu);
 }
 
 /// <summary>Which of a checkpoint's exports a file is, which decides how <see cref="OnnxDecoder"/> runs it.</summary>

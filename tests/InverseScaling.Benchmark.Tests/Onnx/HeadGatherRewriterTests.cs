@@ -113,13 +113,13 @@ public sealed class HeadGatherRewriterTests : IDisposable
     }
 
     /// <summary>Embedding [5, 3], head weight W [5, 3], bias [5]: the order <see cref="HeadModel"/> draws them in.</summary>
-    private static (float[] Embedding, float[] Weight, float[] Bias) Weights(TestRandom random)
+    internal static (float[] Embedding, float[] Weight, float[] Bias) Weights(TestRandom random)
     {
         float[] Draw(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         return (Draw(Vocabulary * Width), Draw(Vocabulary * Width), Draw(Vocabulary));
     }
 
-    private static ModelProto HeadModel(TestRandom random)
+    internal static ModelProto HeadModel(TestRandom random)
     {
         var (embedding, weight, bias) = Weights(random);
         var graph = new OnnxGraphBuilder("head")

@@ -10,8 +10,9 @@ namespace InverseScaling.Benchmark.Tests.Scoring;
 
 /// <summary>
 /// Every bundled checkpoint on every task (the first examples of each task and control set), scored with the head
-/// gathered at the scored positions and with every position computed, on the with-past export (key/value cache) and
-/// on the plain export (whole sequences): the same numbers per request and per example within 1e-5.
+/// gathered at the scored positions, with the targets also scored inside the model (as on a GPU), and with every position
+/// computed, on the with-past export (key/value cache) and on the plain export (whole sequences): the same numbers per
+/// request and per example within 1e-5, and the same greedy flags and predictions.
 /// </summary>
 public sealed class GatheredLogitsFamilyTests
 {
@@ -53,11 +54,21 @@ public sealed class GatheredLogitsFamilyTests
             Assert.True(model.GathersLogits, $"{name} {model.Path}: {model.HeadGatherFallback}");
             Assert.False(Assert.IsType<OnnxDecoder>(full.Model).GathersLogits);
 
+            // As on a GPU: the targets' log-probabilities computed inside the model, only they and the argmax read back.
+            using var inModel = CheckpointScorer.Create(checkpoint, modelOptions with { ScoreTargets = true }, options);
+            var scoring = Assert.IsType<OnnxDecoder>(inModel.Model);
+            Assert.True(scoring.ScoresTargets, $"{name} {scoring.Path}: {scoring.TargetScoreFallback}");
+            Assert.False(model.ScoresTargets);
+
             foreach (var (task, set, tokenized) in sets)
             {
-                var agreement = AlgorithmComparison.Compare(task.Format, set, full.Score(tokenized, cancel), gathered.Score(tokenized, cancel), $"{name} {task.Name}");
+                var reference = full.Score(tokenized, cancel);
+                var agreement = AlgorithmComparison.Compare(task.Format, set, reference, gathered.Score(tokenized, cancel), $"{name} {task.Name}");
                 Assert.True(agreement.Within(Tolerance),
                     $"{task.Name} on {name} ({(keyValues ? "with past" : "plain")}): max |Δ| per request {agreement.MaxRequestDifference:E2}, per example {agreement.MaxExampleDifference:E2} (worst at {agreement.Worst})");
+                var scored = AlgorithmComparison.Compare(task.Format, set, reference, inModel.Score(tokenized, cancel), $"{name} {task.Name}");
+                Assert.True(scored.Within(Tolerance),
+                    $"{task.Name} on {name} ({(keyValues ? "with past" : "plain")}, scored in the model): max |Δ| per request {scored.MaxRequestDifference:E2} (worst at {scored.Worst}), {scored.GreedyMismatches} greedy flags and {scored.PredictionMismatches} predictions differ");
             }
             Assert.Equal(0, gathered.Statistics.FullHeadBatches);
             Assert.Equal(full.Statistics.Tokens, gathered.Statistics.Tokens);
