@@ -6,18 +6,6 @@ namespace InverseScaling.Benchmark.Scoring;
 internal static class LogSoftmax
 {
     /// <summary>
-    /// <see cref="At"/>, or false (leaving the outputs zero) when the logits hold NaN or an infinity.
-    /// </summary>
-    public static bool TryAt(ReadOnlySpan<float> logits, int token, Span<double> scratch, out double logProbability, out bool isArgmax)
-    {
-        logProbability = 0;
-        isArgmax = false;
-        if (IndexOfNonFinite(logits) >= 0) return false;
-        logProbability = At(logits, token, scratch, out isArgmax);
-        return true;
-    }
-
-    /// <summary>
     /// log softmax(<paramref name="logits"/>)[<paramref name="token"/>] = (x_token − max) − ln Σ exp(x_i − max), with the
     /// shift, exponentials and sum in double, of logits the caller has checked finite (<see cref="LogitsChecks"/>).
     /// <paramref name="isArgmax"/>: the token is the first index holding the maximum.
@@ -25,15 +13,24 @@ internal static class LogSoftmax
     /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
     public static double At(ReadOnlySpan<float> logits, int token, Span<double> scratch, out bool isArgmax)
     {
-        var max = TensorPrimitives.Max(logits);
+        var logSum = LogSumExp(logits, scratch, out var max);
+        isArgmax = logits[token] == max && TensorPrimitives.IndexOfMax(logits) == token;
+        return ((double)logits[token] - max) - logSum;
+    }
+
+    /// <summary>
+    /// ln Σ exp(x_i − max) in double, and the maximum: a token's log-probability is then (x_token − max) − this, for every
+    /// token of the same finite logits at the cost of one pass.
+    /// </summary>
+    /// <param name="scratch">At least as long as <paramref name="logits"/>; overwritten.</param>
+    public static double LogSumExp(ReadOnlySpan<float> logits, Span<double> scratch, out float max)
+    {
+        max = TensorPrimitives.Max(logits);
         var shifted = scratch[..logits.Length];
         TensorPrimitives.ConvertChecked<float, double>(logits, shifted);
         TensorPrimitives.Subtract(shifted, max, shifted);
         TensorPrimitives.Exp(shifted, shifted);
-        var sum = TensorPrimitives.Sum<double>(shifted);
-
-        isArgmax = logits[token] == max && TensorPrimitives.IndexOfMax(logits) == token;
-        return ((double)logits[token] - max) - Math.Log(sum);
+        return Math.Log(TensorPrimitives.Sum<double>(shifted));
     }
 
     /// <summary>The index of the first NaN or infinite value, or −1.</summary>

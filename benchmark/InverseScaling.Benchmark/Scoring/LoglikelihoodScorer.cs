@@ -106,14 +106,15 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
         var watch = Stopwatch.StartNew();
         var (rows, paddedLength) = (batch.Contexts.Count, batch.PaddedLength);
         var (tokens, lengths, real, pairs) = Pack(rows, paddedLength, row => batch.Contexts[row].Context, _ => 0);
-        using var cache = Gathers ? PrefillScores(worker, keyValues, batch, tokens, lengths, cancellationToken) : keyValues.Prefill(tokens, lengths, paddedLength, logits =>
+        // Every continuation's first token is read at its context's last position: one log-sum-exp per row scores them all.
+        var scored = ScoredPositions.Of(rows, 1, row => batch.Contexts[row].Next, _ => 0);
+        TargetScoresConsumer read = (scores, argmax) =>
+            ReadScores(worker, scores, argmax, scored, p => (p, lengths[p] - 1), rows, paddedLength, row => batch.Contexts[row].Next);
+        using var cache = Gathers ? keyValues.PrefillScores(tokens, lengths, paddedLength, scored.Targets, read, cancellationToken) : keyValues.Prefill(tokens, lengths, paddedLength, logits =>
         {
             CheckLength(logits, (long)rows * vocabulary, rows, 1);
             LogitsChecks.ThrowIfNonFiniteNext(modelFile, logits, lengths, paddedLength, vocabulary);
-            for (var row = 0; row < rows; row++)
-            {
-                foreach (var target in batch.Contexts[row].Next) Read(worker, logits, (long)row * vocabulary, target);
-            }
+            scored.Targets.Score(logits, vocabulary, read);
         }, cancellationToken);
         worker.Count(rows, real, (long)rows * paddedLength - real, keyValues.PrefillComputesLastLogitsOnly ? rows : real, pairs, watch.Elapsed,
             fullHead: options.GatherLogits && !keyValues.PrefillComputesLastLogitsOnly);
@@ -152,17 +153,6 @@ internal sealed class LoglikelihoodScorer : ILoglikelihoodScorer
 
     /// <summary>True when the head runs at the scored positions only: asked for, and the model can.</summary>
     private bool Gathers => options.GatherLogits && model.GathersLogits;
-
-    /// <summary>A prefill whose next-token logits the model scores at each row's continuation first tokens.</summary>
-    private IKeyValueCache PrefillScores(ScoringWorker worker, IKeyValueLanguageModel keyValues, PromptBatch batch, long[] tokens, int[] lengths,
-        CancellationToken cancellationToken)
-    {
-        var (rows, paddedLength) = (batch.Contexts.Count, batch.PaddedLength);
-        var scored = ScoredPositions.Of(rows, 1, row => batch.Contexts[row].Next, _ => 0);
-        return keyValues.PrefillScores(tokens, lengths, paddedLength, scored.Targets,
-            (scores, argmax) => ReadScores(worker, scores, argmax, scored, p => (p, lengths[p] - 1), rows, paddedLength, row => batch.Contexts[row].Next),
-            cancellationToken);
-    }
 
     /// <summary>Every target's log-probability and argmax flag from the scores of a batch's scored positions, after checking them finite.</summary>
     /// <param name="at">The batch row and position of a scored position, for the message about non-finite logits.</param>

@@ -43,13 +43,17 @@ internal sealed record TargetIds(long[] Ids, int PerPosition)
         {
             for (var p = 0; p < Positions; p++)
             {
+                // One pass per position, however many of its tokens are read (every class's first token after a prompt).
                 var row = logits.Slice(p * vocabulary, vocabulary);
+                var scores = logProbabilities.AsSpan(p * PerPosition, PerPosition);
                 argmax[p] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
-                for (var k = 0; k < PerPosition; k++)
+                if (LogSoftmax.IndexOfNonFinite(row) >= 0)
                 {
-                    var token = (int)Ids[p * PerPosition + k];
-                    logProbabilities[p * PerPosition + k] = LogSoftmax.TryAt(row, token, scratch, out var logProbability, out _) ? logProbability : double.NaN;
+                    scores.Fill(double.NaN);
+                    continue;
                 }
+                var logSum = LogSoftmax.LogSumExp(row, scratch, out var max);
+                for (var k = 0; k < PerPosition; k++) scores[k] = ((double)row[(int)Ids[p * PerPosition + k]] - max) - logSum;
             }
         }
         finally

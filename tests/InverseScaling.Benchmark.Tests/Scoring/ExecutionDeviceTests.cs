@@ -49,4 +49,29 @@ public sealed class ExecutionDeviceTests
             "with CUDA 13 and cuDNN 9 on the host (see docs/performance.md); or run with --device cpu",
             error.Message);
     }
+
+    [Theory]
+    [InlineData("cuda:1", "Cuda", 1)]
+    [InlineData("tensorrt", "Cuda", 0)]
+    [InlineData("rocm:2", "Hip", 2)]
+    public void Keys_and_values_stay_in_the_devices_own_memory(string device, string allocator, int id)
+    {
+        using var memory = ExecutionDevice.Parse(device).CreateDeviceMemory();
+
+        Assert.NotNull(memory);
+        Assert.Equal(allocator, memory.Name);
+        Assert.Equal(id, memory.Id);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.OrtAllocatorType.DeviceAllocator, memory.GetAllocatorType());
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("dml")]
+    public void On_the_cpu_and_directml_keys_and_values_stay_on_the_host(string device)
+    {
+        Assert.Null(ExecutionDevice.Parse(device).CreateDeviceMemory());
+        var options = new OnnxModelOptions(4, 16) { Device = ExecutionDevice.Parse(device), GatherLogits = true };
+        Assert.Equal(device != "cpu", options.ScoresTargetsInModel);
+        Assert.False((options with { GatherLogits = false }).ScoresTargetsInModel);
+    }
 }
