@@ -28,7 +28,7 @@ internal sealed record DecoderSession(InferenceSession Session, bool GatheredHea
     /// <exception cref="BenchmarkInputException">The file cannot be loaded at all.</exception>
     public static DecoderSession Open(string path, OnnxModelOptions options, string field, bool withPast)
     {
-        var (head, rows, score) = (options.GatherLogits, withPast && options.GatherCacheRows, options.ScoresTargetsInModel);
+        var (head, rows, score) = (options.GatherLogits, withPast && options.GathersCacheRowsInModel, options.ScoresTargetsInModel);
         DecoderSession File(string? why) => new(OnnxSessions.Open(path, options, field), false, head ? why : null, false, rows ? why : null) { ScoreFallback = score ? why : null };
         if (!head && !rows) return File(null);
         if (new FileInfo(path).Length > OnnxModelFile.MaxBytes) return File("the file is larger than 2 GiB");

@@ -32,9 +32,13 @@ internal sealed record OnnxModelOptions(int VocabularySize, int MaxContext, int?
     /// <summary>
     /// With-past exports: open a derived model that gathers the cache rows each batch row continues itself, so keys and
     /// values stay where the provider keeps them (see <see cref="OnnxDecoder.GathersCacheRows"/>); false gathers them on
-    /// the host. <value>Default true.</value>
+    /// the host. <value>Default null: on every device but the CPU. On the CPU both are one copy per continuation batch,
+    /// and the model's gather would copy the cache once more before each chunk of a long prompt.</value>
     /// </summary>
-    public bool GatherCacheRows { get; init; } = true;
+    public bool? GatherCacheRows { get; init; }
+
+    /// <summary>Whether a with-past export opened with these options gathers its cache rows inside the model (<see cref="GatherCacheRows"/> resolved for <see cref="Device"/>).</summary>
+    public bool GathersCacheRowsInModel => GatherCacheRows ?? Device != ExecutionDevice.Cpu;
 
     /// <summary>
     /// With <see cref="GatherLogits"/>: open a derived model that also scores the tokens read at the gathered positions

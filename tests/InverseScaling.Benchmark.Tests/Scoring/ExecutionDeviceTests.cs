@@ -72,6 +72,7 @@ public sealed class ExecutionDeviceTests
         Assert.Null(ExecutionDevice.Parse(device).CreateDeviceMemory());
         var options = new OnnxModelOptions(4, 16) { Device = ExecutionDevice.Parse(device), GatherLogits = true };
         Assert.Equal(device != "cpu", options.ScoresTargetsInModel);
+        Assert.Equal(device != "cpu", options.GathersCacheRowsInModel);
         Assert.False((options with { GatherLogits = false }).ScoresTargetsInModel);
     }
 }

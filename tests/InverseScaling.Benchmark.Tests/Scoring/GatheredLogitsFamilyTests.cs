@@ -54,10 +54,12 @@ public sealed class GatheredLogitsFamilyTests
             Assert.True(model.GathersLogits, $"{name} {model.Path}: {model.HeadGatherFallback}");
             Assert.False(Assert.IsType<OnnxDecoder>(full.Model).GathersLogits);
 
-            // As on a GPU: the targets' log-probabilities computed inside the model, only they and the argmax read back.
-            using var inModel = CheckpointScorer.Create(checkpoint, modelOptions with { ScoreTargets = true }, options);
+            // As on a GPU: cache rows gathered by the model, the targets' log-probabilities computed inside it, only they
+            // and the argmax read back.
+            using var inModel = CheckpointScorer.Create(checkpoint, modelOptions with { ScoreTargets = true, GatherCacheRows = true }, options);
             var scoring = Assert.IsType<OnnxDecoder>(inModel.Model);
             Assert.True(scoring.ScoresTargets, $"{name} {scoring.Path}: {scoring.TargetScoreFallback}");
+            Assert.Equal(keyValues, scoring.GathersCacheRows);
             Assert.False(model.ScoresTargets);
 
             foreach (var (task, set, tokenized) in sets)

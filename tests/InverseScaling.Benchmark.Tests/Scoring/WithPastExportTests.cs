@@ -106,11 +106,12 @@ public sealed class WithPastExportTests
         var cancel = TestContext.Current.CancellationToken;
         var checkpoint = Reference.Value.Checkpoints.Single(c => c.Name == name);
         var options = new OnnxModelOptions(4096, checkpoint.Manifest.MaxContext) { PrefillChunk = 24 };
-        using var inModel = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options, OnnxExport.WithPast);
-        using var onHost = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { GatherCacheRows = false }, OnnxExport.WithPast);
+        using var inModel = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options with { GatherCacheRows = true }, OnnxExport.WithPast);
+        using var onHost = OnnxDecoder.Create(checkpoint.OnnxWithPastPath!, options, OnnxExport.WithPast);
         Assert.True(inModel.GathersCacheRows, inModel.CacheRowsFallback);
         Assert.Null(inModel.CacheRowsFallback);
-        Assert.False(onHost.GathersCacheRows);
+        Assert.False(onHost.GathersCacheRows); // the CPU's default
+        Assert.Null(onHost.CacheRowsFallback);
 
         // Prompts of 20-60 tokens (chunked at 24), continued by rows in another order, some more than once.
         var texts = FixtureTexts(name).Take(4).Select((t, i) => t[..(20 + 13 * i)]).ToList();
