@@ -18,9 +18,10 @@ namespace InverseScaling.Benchmark.Scoring;
 /// past_key_values.* and return present.*: prompts run left-padded (so <c>logits_to_keep</c> = 1 gives each row's
 /// next-token logits) and text after them right-padded on gathered cache rows. Opened with
 /// <see cref="OnnxModelOptions.GatherLogits"/>, it runs a derived model whose head computes only the positions asked for
-/// (<see cref="GathersLogits"/>). Every call runs through an I/O binding: the logits come back to the host, and a
-/// with-past export's keys and values stay in the device's memory (<see cref="ExecutionDevice.CreateDeviceMemory"/>),
-/// its cache rows gathered inside the model (<see cref="GathersCacheRows"/>). Non-finite logits are the scorer's to find.
+/// (<see cref="GathersLogits"/>). Every call runs through an I/O binding: the logits, or only the scores of the tokens
+/// read when the model scores them (<see cref="ScoresTargets"/>), come back to the host; a with-past export's keys and
+/// values stay in the device's memory (<see cref="ExecutionDevice.CreateDeviceMemory"/>) when the model gathers its own
+/// cache rows (<see cref="GathersCacheRows"/>), and on the host otherwise. Non-finite logits are the scorer's to find.
 /// </summary>
 internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
 {
