@@ -83,8 +83,8 @@ internal static class HeadGatherRewriter
 
         var hidden = head.Input[0];
         var at = graph.Node.IndexOf(head);
-        graph.Node.Insert(at, NewNode("Flatten", [hidden], FlatHidden, OnnxGraphBuilder.Attribute("axis", -1L)));
-        graph.Node.Insert(at + 1, NewNode("Gather", [FlatHidden, PositionsInput], GatheredHidden, OnnxGraphBuilder.Attribute("axis", 0L)));
+        graph.Node.Insert(at, OnnxGraphBuilder.NewNode("Flatten", [hidden], [FlatHidden], OnnxGraphBuilder.Attribute("axis", -1L)));
+        graph.Node.Insert(at + 1, OnnxGraphBuilder.NewNode("Gather", [FlatHidden, PositionsInput], [GatheredHidden], OnnxGraphBuilder.Attribute("axis", 0L)));
         head.Input[0] = GatheredHidden;
         graph.Input.Add(OnnxGraphBuilder.Value(PositionsInput, DataType.Int64, ["gathered_positions"]));
 
@@ -116,14 +116,5 @@ internal static class HeadGatherRewriter
             "Transpose" when node.Input.Count == 1 => RankOfConstant(node.Input[0], producers, initializers),
             _ => -1,
         };
-    }
-
-    private static NodeProto NewNode(string opType, string[] inputs, string output, AttributeProto attribute)
-    {
-        var node = new NodeProto { OpType = opType, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.Add(attribute);
-        return node;
     }
 }

@@ -58,13 +58,19 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A node of the standard domain, named after its operator and first output.</summary>
     public OnnxGraphBuilder Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ReadOnlySpan<AttributeProto> attributes)
     {
+        Graph.Node.Add(NewNode(opType, inputs, outputs, attributes));
+        return this;
+    }
+
+    /// <summary>A node of the standard domain, named after its operator and first output, for a graph being edited.</summary>
+    public static NodeProto NewNode(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ReadOnlySpan<AttributeProto> attributes)
+    {
         ArgumentOutOfRangeException.ThrowIfZero(outputs.Count);
         var node = new NodeProto { OpType = opType, Name = $"{opType}_{outputs[0]}" };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
         foreach (var attribute in attributes) node.Attribute.Add(attribute);
-        Graph.Node.Add(node);
-        return this;
+        return node;
     }
 
     /// <summary>Any node, such as one of another domain (add that domain's opset to the model <see cref="ToModel"/> returns).</summary>

@@ -36,12 +36,7 @@ internal static class PastRowGatherRewriter
         Rename(graph, renamed);
         for (var i = 0; i < past.Count; i++)
         {
-            var gather = new NodeProto { OpType = "Gather", Name = renamed[past[i].Name] };
-            gather.Input.Add(past[i].Name);
-            gather.Input.Add(RowsInput);
-            gather.Output.Add(renamed[past[i].Name]);
-            gather.Attribute.Add(OnnxGraphBuilder.Attribute("axis", 0L));
-            graph.Node.Insert(i, gather);
+            graph.Node.Insert(i, OnnxGraphBuilder.NewNode("Gather", [past[i].Name, RowsInput], [renamed[past[i].Name]], OnnxGraphBuilder.Attribute("axis", 0L)));
             if (past[i].Type?.TensorType?.Shape is { Dim.Count: > 0 } shape) shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimParam = "past_batch" };
         }
         graph.Input.Add(OnnxGraphBuilder.Value(RowsInput, DataType.Int64, ["batch"]));

@@ -67,12 +67,6 @@ internal static class TargetScoreRewriter
         return null;
     }
 
-    private static void Add(GraphProto graph, string opType, string[] inputs, string output, params ReadOnlySpan<AttributeProto> attributes)
-    {
-        var node = new NodeProto { OpType = opType, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        foreach (var attribute in attributes) node.Attribute.Add(attribute);
-        graph.Node.Add(node);
-    }
+    private static void Add(GraphProto graph, string opType, string[] inputs, string output, params ReadOnlySpan<AttributeProto> attributes) =>
+        graph.Node.Add(OnnxGraphBuilder.NewNode(opType, inputs, [output], attributes));
 }

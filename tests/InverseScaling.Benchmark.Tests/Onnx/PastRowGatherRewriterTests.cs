@@ -83,11 +83,5 @@ public sealed class PastRowGatherRewriterTests
         return model;
     }
 
-    private static NodeProto Node(string opType, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = opType, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        return node;
-    }
+    private static NodeProto Node(string opType, string[] inputs, string output) => OnnxGraphBuilder.NewNode(opType, inputs, [output]);
 }
