@@ -161,6 +161,7 @@ internal static partial class BenchCommand
         foreach (var result in results)
         {
             Line(output, F($"  {result.Checkpoint}: engine {result.Engine.Statistics.Tokens:N0} tokens = {(double)result.Engine.Statistics.Tokens / result.MinimumTokens:F3}× minimum; {result.Engine.Statistics.Batches:N0} model calls, {result.Engine.Statistics.PaddedTokens:N0} padding slots; head at {result.Engine.Statistics.LogitPositions:N0} positions ({result.Engine.Statistics.FullHeadBatches:N0} calls with every position); {Ratio(result.Naive.Wall, result.Engine.Wall):F2}× faster"));
+            foreach (var fallback in result.EngineFallbacks ?? []) Line(output, $"    {result.Checkpoint}: {Diagnostics.TextExcerpt.Escape(fallback, 240)}");
         }
         var largest = results.MaxBy(r => checkpoints.First(c => c.Name == r.Checkpoint).Manifest.NonEmbeddingParameters)!;
         Line(output, F($"largest checkpoint {largest.Checkpoint}: engine {largest.Engine.GigaflopsPerSecond:F1} GFLOP/s = {largest.Engine.GigaflopsPerSecond / best.GigaflopsPerSecond:P1} of the matmul peak"));

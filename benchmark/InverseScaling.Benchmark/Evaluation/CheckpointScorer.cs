@@ -51,6 +51,9 @@ internal sealed class CheckpointScorer : ILoglikelihoodScorer, IDisposable
     /// <summary>The algorithm, as <see cref="LoglikelihoodScorer.Name"/>.</summary>
     public string Name { get; }
 
+    /// <summary>What the options asked of the open model that it could not do, with why (<see cref="OnnxDecoder.Fallbacks"/>); empty while it is not open.</summary>
+    public IReadOnlyList<string> Fallbacks => (model as OnnxDecoder)?.Fallbacks ?? [];
+
     /// <summary>The model's key/value cache geometry once it is open, when it has one.</summary>
     public KeyValueShape? CacheShape => model?.KeyValues?.CacheShape;
 

@@ -49,6 +49,7 @@ public sealed record Agreement(long Requests, long Examples, double MaxRequestDi
 /// <param name="WarmCache">Answering every request from the results cache, when the comparison had one.</param>
 /// <param name="ScoredPositions">Distinct positions whose log-probabilities the requests read (<see cref="AlgorithmComparison.ScoredPositions"/>).</param>
 /// <param name="Memory">Peak resident memory while each algorithm scored.</param>
+/// <param name="EngineFallbacks">What the engine's model could not do of what it was asked (<see cref="CheckpointScorer.Fallbacks"/>).</param>
 public sealed record CheckpointComparison(
     string Checkpoint,
     string EngineAlgorithm,
@@ -59,7 +60,8 @@ public sealed record CheckpointComparison(
     Agreement Agreement,
     TimeSpan? WarmCache,
     long ScoredPositions = 0,
-    MemoryPeaks? Memory = null);
+    MemoryPeaks? Memory = null,
+    IReadOnlyList<string>? EngineFallbacks = null);
 
 /// <summary>Peak resident bytes of the process while the engine and while the naive algorithm scored, each with only its own model open (the engine first).</summary>
 /// <param name="Separate">Each peak was reset before its algorithm ran; false: both are the process's peak so far.</param>
@@ -116,13 +118,14 @@ public static class AlgorithmComparison
         var separate = ResidentMemory.ResetPeak();
         string algorithm;
         KeyValueShape? cacheShape;
+        IReadOnlyList<string> fallbacks;
         Phase engine;
         using (var checkpointScorer = CheckpointScorer.Create(checkpoint, modelOptions, options.Scorer))
         {
             var scorer = checkpointScorer.Open();
             engine = Time(units, scorer, () => new LoglikelihoodScorer(checkpointScorer.Model, checkpointScorer.ModelPath, options.Scorer),
                 $"{checkpoint.Name} engine", options.Repeats, progress, cancellationToken) with { Statistics = scorer.Statistics };
-            (algorithm, cacheShape) = (checkpointScorer.Name, checkpointScorer.CacheShape);
+            (algorithm, cacheShape, fallbacks) = (checkpointScorer.Name, checkpointScorer.CacheShape, checkpointScorer.Fallbacks);
         }
         var enginePeak = ResidentMemory.Peak();
         var flops = ForwardFlops.ForGpt2Style(checkpoint.Manifest, tokenizer.VocabularySize, cacheShape ?? options.AttentionShapes?.GetValueOrDefault(checkpoint.Name));
@@ -162,7 +165,7 @@ public static class AlgorithmComparison
         return new CheckpointComparison(checkpoint.Name, algorithm, flops,
             new AlgorithmMeasurement(naive.Wall, naive.Statistics, flops.Of(naive.Statistics), naive.Cpu),
             new AlgorithmMeasurement(engine.Wall, engine.Statistics, flops.Of(engine.Statistics), engine.Cpu),
-            minimum, agreement, warm, scored, new MemoryPeaks(naivePeak, enginePeak, separate));
+            minimum, agreement, warm, scored, new MemoryPeaks(naivePeak, enginePeak, separate), fallbacks);
     }
 
     /// <summary>One task's (or control set's) requests, tokenized once for both algorithms.</summary>

@@ -81,6 +81,14 @@ internal sealed partial class OnnxDecoder : IKeyValueLanguageModel
     /// <summary>Why a with-past export's cache rows are gathered on the host, its keys and values kept there; null when they are not.</summary>
     public string? CacheRowsFallback { get; }
 
+    /// <summary>What was asked of this model and could not be done, one line each, with why: empty when everything asked for applies.</summary>
+    public IReadOnlyList<string> Fallbacks =>
+    [
+        .. HeadGatherFallback is { } head ? [$"the head runs at every position: {head}"] : Array.Empty<string>(),
+        .. CacheRowsFallback is { } rows ? [$"keys and values are gathered on the host: {rows}"] : Array.Empty<string>(),
+        .. TargetScoreFallback is { } score ? [$"log-probabilities are computed on the host: {score}"] : Array.Empty<string>(),
+    ];
+
     /// <summary>
     /// Opens <paramref name="path"/> and plans its signature. A with-past export whose metadata names the file holding its
     /// weights (<c>isb.weights_file</c>, <c>isb.weights_sha256</c>, written by the reference family's export_with_past.py)

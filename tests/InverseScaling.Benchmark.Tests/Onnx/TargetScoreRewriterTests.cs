@@ -102,6 +102,11 @@ public sealed class TargetScoreRewriterTests : IDisposable
         using var table = OnnxDecoder.Create(tablePath, Options with { ScoreTargets = true });
         Assert.False(table.ScoresTargets);
         Assert.Equal("the head is not gathered", table.TargetScoreFallback);
+        Assert.Equal(
+            ["the head runs at every position: the logits come from Gather, not from a MatMul head", "log-probabilities are computed on the host: the head is not gathered"],
+            table.Fallbacks);
+        using var asked = OnnxDecoder.Create(Write(HeadGatherRewriterTests.HeadModel(new TestRandom(3))), Options with { ScoreTargets = true });
+        Assert.Empty(asked.Fallbacks);
     }
 
     private string Write(ModelProto model)
