@@ -41,6 +41,7 @@ public sealed class ExecutionDeviceTests
     public void Cuda_on_the_cpu_package_says_which_package_to_swap_in()
     {
         // The suite references Microsoft.ML.OnnxRuntime (CPU only): GetAvailableProviders() lists CPUExecutionProvider alone.
+        Assert.SkipWhen(GpuBuild, "this is the GPU build (-p:InverseScalingGpu=true): the next test covers it");
         var error = Assert.Throws<BenchmarkInputException>(() => ExecutionDevice.Parse("cuda").RequireAvailable());
 
         Assert.Equal(
@@ -75,4 +76,17 @@ public sealed class ExecutionDeviceTests
         Assert.Equal(device != "cpu", options.GathersCacheRowsInModel);
         Assert.False((options with { GatherLogits = false }).ScoresTargetsInModel);
     }
+
+    [Fact]
+    public void Cuda_on_the_gpu_package_without_cuda_names_the_first_missing_library()
+    {
+        Assert.SkipUnless(GpuBuild, "this is the CPU build; build with -p:InverseScalingGpu=true to run this test");
+        Assert.SkipWhen(ProviderLibrary.Problem("cuda") is null, "CUDA's libraries load on this machine");
+
+        var error = Assert.Throws<BenchmarkInputException>(() => ExecutionDevice.Parse("cuda").RequireAvailable());
+
+        Assert.Matches(@"^cuda \(--device\): ONNX Runtime cannot start CUDAExecutionProvider: lib[\w.+-]+\.so[.\d]* is missing \(needed by libonnxruntime_providers_cuda\.so\)\. Fix: install ", error.Message);
+    }
+
+    private static bool GpuBuild => Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
 }
