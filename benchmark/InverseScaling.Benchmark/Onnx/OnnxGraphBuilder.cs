@@ -62,6 +62,11 @@ internal sealed class OnnxGraphBuilder
         return this;
     }
 
+    /// <summary>Every value a graph declares (inputs, initializers, node outputs), its subgraphs' included: what an edit must not name again.</summary>
+    public static IEnumerable<string> ValueNames(GraphProto graph) =>
+        graph.Input.Select(v => v.Name).Concat(graph.Initializer.Select(v => v.Name)).Concat(graph.Node.SelectMany(n => n.Output))
+            .Concat(graph.Node.SelectMany(n => n.Attribute).Select(a => a.G).Where(g => g is not null).SelectMany(ValueNames));
+
     /// <summary>A node of the standard domain, named after its operator and first output, for a graph being edited.</summary>
     public static NodeProto NewNode(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params ReadOnlySpan<AttributeProto> attributes)
     {

@@ -30,7 +30,7 @@ internal static class PastRowGatherRewriter
         var past = graph.Input.Where(i => DecoderSignature.PastName().IsMatch(i.Name)).ToList();
         if (past.Count == 0) return "the graph has no past_key_values.N.key/value inputs";
         if (graph.Output.FirstOrDefault(o => past.Any(p => p.Name == o.Name)) is { } passed) return $"the past input '{passed.Name}' is also an output";
-        if (Names(graph).Any(n => n == RowsInput || n.StartsWith(Prefix, StringComparison.Ordinal))) return $"the graph already has a value named '{RowsInput}' or '{Prefix}*'";
+        if (OnnxGraphBuilder.ValueNames(graph).Any(n => n == RowsInput || n.StartsWith(Prefix, StringComparison.Ordinal))) return $"the graph already has a value named '{RowsInput}' or '{Prefix}*'";
 
         var renamed = past.ToDictionary(p => p.Name, p => Prefix + p.Name, StringComparer.Ordinal);
         Rename(graph, renamed);
@@ -55,14 +55,10 @@ internal static class PastRowGatherRewriter
             }
             foreach (var subgraph in node.Attribute.Select(a => a.G).Where(g => g is not null))
             {
-                var own = Names(subgraph).ToHashSet(StringComparer.Ordinal);
+                var own = OnnxGraphBuilder.ValueNames(subgraph).ToHashSet(StringComparer.Ordinal);
                 var inner = renamed.Where(r => !own.Contains(r.Key)).ToDictionary(StringComparer.Ordinal);
                 if (inner.Count > 0) Rename(subgraph, inner);
             }
         }
     }
-
-    private static IEnumerable<string> Names(GraphProto graph) =>
-        graph.Input.Select(v => v.Name).Concat(graph.Initializer.Select(v => v.Name)).Concat(graph.Node.SelectMany(n => n.Output))
-            .Concat(graph.Node.SelectMany(n => n.Attribute).Select(a => a.G).Where(g => g is not null).SelectMany(Names));
 }

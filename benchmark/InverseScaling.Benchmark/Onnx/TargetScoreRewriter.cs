@@ -37,7 +37,7 @@ internal static class TargetScoreRewriter
         if (graph is null) return "the file holds no graph";
         if (model.MetadataProps.All(p => p.Key != HeadGatherRewriter.MetadataKey)) return "the head is not gathered";
         if (graph.Output.All(o => o.Name != logits)) return $"the graph has no '{logits}' output";
-        var names = graph.Input.Select(v => v.Name).Concat(graph.Initializer.Select(v => v.Name)).Concat(graph.Node.SelectMany(n => n.Output)).ToHashSet(StringComparer.Ordinal);
+        var names = OnnxGraphBuilder.ValueNames(graph).ToHashSet(StringComparer.Ordinal);
         if (names.Contains(TargetsInput) || names.Contains(LogProbabilitiesOutput) || names.Contains(ArgmaxOutput) || names.Any(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
         {
             return $"the graph already has a value named '{TargetsInput}', '{LogProbabilitiesOutput}', '{ArgmaxOutput}' or '{Prefix}*'";
